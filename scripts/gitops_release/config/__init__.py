@@ -1,0 +1,23 @@
+"""`.gitops-release.yaml`: validated against schema.json, then turned into a frozen `Config`."""
+
+from gitops_release.config.loader import load_config, load_config_text, schema
+from gitops_release.config.model import (
+    CONFIG_FILE,
+    App,
+    Config,
+    Environment,
+    GateSettings,
+    Target,
+)
+
+__all__ = [
+    "CONFIG_FILE",
+    "App",
+    "Config",
+    "Environment",
+    "GateSettings",
+    "Target",
+    "load_config",
+    "load_config_text",
+    "schema",
+]

@@ -1,0 +1,108 @@
+"""The frozen runtime view of `.gitops-release.yaml`, built only from validated data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from gitops_release.errors import ConfigError
+
+TargetKind = Literal["kustomize", "helm", "manifest"]
+CONFIG_FILE = ".gitops-release.yaml"
+DEFAULT_HELM_KEY = "image.tag"
+DEFAULT_RENDER_TIMEOUT = 120.0
+
+
+@dataclass(frozen=True)
+class Environment:
+    name: str
+    branch: str | None = None
+    path: str | None = None
+    promote_from: str | None = None
+
+
+@dataclass(frozen=True)
+class Target:
+    """One place an app's image is set: a kustomization, a Helm values key or raw manifests."""
+
+    kind: TargetKind
+    path: str
+    environments: tuple[str, ...] | None = None
+    key: str = DEFAULT_HELM_KEY
+    digest_key: str | None = None
+    container: str | None = None
+    name: str | None = None
+    line: int = 0
+
+    def applies_to(self, env: str) -> bool:
+        return self.environments is None or env in self.environments
+
+    @property
+    def label(self) -> str:
+        """How a human refers to this target, e.g. `helm:charts/api/values.yaml#image.tag`."""
+        suffix = f"#{self.key}" if self.kind == "helm" else ""
+        return f"{self.kind}:{self.path}{suffix}"
+
+
+@dataclass(frozen=True)
+class App:
+    name: str
+    image: str
+    targets: tuple[Target, ...]
+
+    def targets_for(self, env: str) -> tuple[Target, ...]:
+        return tuple(t for t in self.targets if t.applies_to(env))
+
+
+@dataclass(frozen=True)
+class GateSettings:
+    kubernetes_version: str | None = None
+    polaris_config: str | None = None
+    min_score: int | None = None
+    engine: Literal["auto", "builtin", "binary"] = "auto"
+    deprecated: Literal["failure", "warning", "ignore"] = "warning"
+    removed: Literal["failure", "warning", "ignore"] = "failure"
+
+
+@dataclass(frozen=True)
+class Config:
+    environments: tuple[Environment, ...]
+    apps: tuple[App, ...]
+    gates: GateSettings = field(default_factory=GateSettings)
+    promote_exclude: tuple[str, ...] = ()
+    promote_labels: tuple[str, ...] = ()
+    render_paths: tuple[str, ...] = ()
+    render_timeout: float = DEFAULT_RENDER_TIMEOUT
+    source: str = CONFIG_FILE
+
+    def environment(self, name: str) -> Environment:
+        for env in self.environments:
+            if env.name == name:
+                return env
+        known = ", ".join(e.name for e in self.environments)
+        raise ConfigError(
+            f"unknown environment '{name}' (known in {self.source}: {known})",
+            hint=f"use one of: {known}, or add '{name}' under environments: in {self.source}",
+        )
+
+    def app(self, name: str) -> App:
+        for app in self.apps:
+            if app.name == name:
+                return app
+        known = ", ".join(a.name for a in self.apps)
+        raise ConfigError(
+            f"unknown app '{name}' (known in {self.source}: {known})",
+            hint=f"use one of: {known}, or add '{name}' under apps: in {self.source}",
+        )
+
+    def promotion_target(self, from_env: str) -> Environment:
+        """The environment whose `promote_from` is `from_env`."""
+        self.environment(from_env)
+        for env in self.environments:
+            if env.promote_from == from_env:
+                return env
+        raise ConfigError(
+            f"no environment in {self.source} has promote_from: {from_env}",
+            hint=f"add 'promote_from: {from_env}' to the environment that should receive "
+            "promotions, or pass --to-env",
+        )

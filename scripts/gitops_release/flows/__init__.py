@@ -1,0 +1,1 @@
+"""Flows: each plans, applies, then publishes, and returns a frozen result."""
