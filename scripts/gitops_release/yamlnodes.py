@@ -15,6 +15,8 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from ruamel.yaml.resolver import VersionedResolver
+from ruamel.yaml.tag import Tag
 
 from gitops_release.errors import GitopsReleaseError
 
@@ -35,9 +37,32 @@ class Located:
     node: Node
 
 
+class _CachedResolver(VersionedResolver):
+    """ruamel.yaml's resolver looks the YAML version up again for every scalar, which costs
+    more than parsing. Documents without a `%YAML` directive (all Kubernetes YAML) share one
+    table for the default version; anything else takes the regular path."""
+
+    _default_table: Any = None
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+        if kind is ScalarNode and implicit[0] and not self.yaml_path_resolvers:
+            table = self._default_table
+            if table is None:
+                if getattr(getattr(self.loadumper, "_scanner", None), "yaml_version", None):
+                    return super().resolve(kind, value, implicit)
+                table = self._default_table = self.versioned_resolver
+            for tag, regexp in (*table.get(value[:1], ()), *table.get(None, ())):
+                if regexp.match(value):
+                    return Tag(suffix=tag)
+            return self.DEFAULT_SCALAR_TAG
+        return super().resolve(kind, value, implicit)
+
+
 def _yaml(*, pure: bool = False) -> YAML:
     # A fresh instance per call: ruamel.yaml's YAML objects are not thread-safe.
-    return YAML(typ="safe", pure=pure)
+    yaml = YAML(typ="safe", pure=pure)
+    yaml.Resolver = _CachedResolver
+    return yaml
 
 
 def compose_all(
@@ -197,6 +222,12 @@ def _float(value: str) -> float | str:
         return float(text)
     except ValueError:
         return value
+
+
+def scalar_value(text: str) -> Any:
+    """The Python value of one scalar written as `text` (quoted or plain)."""
+    nodes = compose_all(f"{text.strip()}\n", source="<value>") if text.strip() else []
+    return to_python(nodes[0]) if nodes else None
 
 
 def resolve_plain(text: str) -> str:

@@ -32,8 +32,10 @@ class FilePlan:
         """Set an existing scalar to `value`, if it differs."""
         if node.tag != yamlnodes.NULL and str(node.value) == value:
             return
-        self.splices.append(self.file.replace_scalar(node, value, what=edit.key))
-        self.expects.append(Expect(doc, path, "set", value))
+        splice = self.file.replace_scalar(node, value, what=edit.key)
+        self.splices.append(splice)
+        # The re-parse must find exactly what the written text means (43 stays an int).
+        self.expects.append(Expect(doc, path, "set", yamlnodes.scalar_value(splice.text)))
         self.edits.append(edit)
 
 

@@ -1,0 +1,1 @@
+"""Rendering manifests with the real tools (kustomize, Helm) and finding what to render."""
