@@ -1,0 +1,1 @@
+"""One module per CLI command; each only parses options, calls one flow and renders its result."""
