@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from gitops_release.flows.bump import BumpResult
 from gitops_release.flows.set_image import SetImageResult
+from gitops_release.github import PullRequest
 
 
 def set_image_json(result: SetImageResult) -> dict[str, Any]:
@@ -37,3 +39,69 @@ def set_image_text(result: SetImageResult, *, dry_run: bool) -> str:
 
 def dumps(data: Any) -> str:
     return json.dumps(data, indent=2, sort_keys=False, ensure_ascii=False)
+
+
+def _pull_json(pull: PullRequest | None) -> dict[str, Any] | None:
+    if pull is None:
+        return None
+    return {"number": pull.number, "url": pull.url, "title": pull.title, "draft": pull.draft}
+
+
+def bump_json(result: BumpResult) -> dict[str, Any]:
+    return {
+        "action": result.action,
+        "reason": result.reason or None,
+        "app": result.app,
+        "env": result.env,
+        "image": result.image,
+        "previous_image": result.previous_image,
+        "base": result.base,
+        "branch": result.branch,
+        "commit": result.commit,
+        "pushed": result.pushed,
+        "dry_run": result.dry_run,
+        "pull_request": _pull_json(result.pull_request),
+        "edits": [e.to_json() for e in result.edits],
+        "warnings": list(result.warnings),
+    }
+
+
+def bump_outputs(result: BumpResult) -> dict[str, str]:
+    pull = result.pull_request
+    return {
+        "action": result.action,
+        "branch": result.branch,
+        "changed": str(result.action != "unchanged").lower(),
+        "pr-number": str(pull.number) if pull else "",
+        "pr-url": pull.url if pull else "",
+        "previous-image": result.previous_image or "",
+    }
+
+
+def bump_summary(result: BumpResult) -> str:
+    pull = result.pull_request
+    link = f"[#{pull.number}]({pull.url})" if pull else "no pull request"
+    reason = f" — {result.reason}" if result.reason else ""
+    return (
+        f"**gitops-release bump**: {result.app} → {result.env} `{result.image}`: "
+        f"{result.action} ({link}){reason}"
+    )
+
+
+def bump_text(result: BumpResult) -> str:
+    pull = result.pull_request
+    lines = [
+        f"{result.action}: {result.app} → {result.env} {result.image}"
+        + (f" ({result.reason})" if result.reason else "")
+    ]
+    if pull:
+        lines.append(f"  pull request #{pull.number}: {pull.url}")
+    lines.append(f"  branch {result.branch} → {result.base}")
+    for edit in result.edits:
+        lines.append(
+            f"  {edit.file}:{edit.line}  {edit.old or '(added)'} → {edit.new or '(removed)'}"
+        )
+    if result.dry_run and result.diff:
+        lines.append(result.diff.rstrip("\n"))
+    lines += [f"  warning: {w}" for w in result.warnings]
+    return "\n".join(lines)

@@ -1,0 +1,221 @@
+"""The only module that runs git. Every call goes through `proc.run`.
+
+Credentials never appear on a command line, in a URL or in `.git/config`: they are passed as an
+`http.extraHeader` through git's environment configuration (`GIT_CONFIG_COUNT`), and both the
+token and its base64 form are registered for masking.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from gitops_release import proc
+from gitops_release.errors import GitError
+
+# Transient network failures worth retrying (messages from git's HTTP transport).
+_TRANSIENT = (
+    "The requested URL returned error: 5",
+    "Could not resolve host",
+    "Connection refused",
+    "Connection reset",
+    "Operation timed out",
+    "RPC failed",
+    "early EOF",
+    "unexpected disconnect",
+)
+# The branch moved between our read and our write: on the client ("stale info") or, when the
+# race is lost on the server, as a refused ref update.
+_LEASE_LOST = (
+    "stale info",
+    "fetch first",
+    "cannot lock ref",
+    "failed to update ref",
+    "non-fast-forward",
+)
+NETWORK_TIMEOUT = 300.0
+LOCAL_TIMEOUT = 120.0
+
+
+def auth_env(token: str | None) -> dict[str, str]:
+    """Environment that makes git send `Authorization: Basic x-access-token:TOKEN`."""
+    if not token:
+        return {}
+    encoded = base64.b64encode(f"x-access-token:{token}".encode()).decode()
+    proc.register_secret(token)
+    proc.register_secret(encoded)
+    return {
+        "GIT_CONFIG_COUNT": "1",
+        "GIT_CONFIG_KEY_0": "http.extraHeader",
+        "GIT_CONFIG_VALUE_0": f"Authorization: Basic {encoded}",
+    }
+
+
+_BASE_ENV = {
+    "GIT_TERMINAL_PROMPT": "0",
+    "GIT_PAGER": "cat",
+    "LC_ALL": "C",
+    "GIT_ADVICE": "0",
+}
+
+
+@dataclass(frozen=True)
+class Identity:
+    name: str
+    email: str
+
+    def env(self) -> dict[str, str]:
+        return {
+            "GIT_AUTHOR_NAME": self.name,
+            "GIT_AUTHOR_EMAIL": self.email,
+            "GIT_COMMITTER_NAME": self.name,
+            "GIT_COMMITTER_EMAIL": self.email,
+        }
+
+
+BOT = Identity("gitops-release[bot]", "gitops-release[bot]@users.noreply.github.com")
+
+
+@dataclass(frozen=True)
+class Git:
+    """git bound to one work tree, with credentials for its remote."""
+
+    cwd: Path
+    env: Mapping[str, str] = field(default_factory=dict)
+
+    def run(
+        self,
+        *args: str,
+        network: bool = False,
+        check: bool = True,
+        input: bytes | None = None,
+        extra_env: Mapping[str, str] | None = None,
+        summary: str | None = None,
+        hint: str | None = None,
+    ) -> proc.Completed:
+        env = {**_BASE_ENV, **self.env, **(extra_env or {})}
+        attempts = 3 if network else 1
+        for attempt in range(attempts):
+            result = proc.run(
+                ["git", *args],
+                cwd=self.cwd,
+                env=env,
+                input=input,
+                timeout=NETWORK_TIMEOUT if network else LOCAL_TIMEOUT,
+                check=False,
+                error=GitError,
+            )
+            transient = any(t in result.err for t in _TRANSIENT)
+            if result.returncode == 0 or not transient or attempt == attempts - 1:
+                break
+        if check and result.returncode != 0:
+            raise GitError(
+                proc.describe_failure(result, summary=summary or f"git {args[0]} failed"),
+                hint=hint,
+            )
+        return result
+
+    def out(self, *args: str, **kwargs: object) -> str:
+        return self.run(*args, **kwargs).out.strip()  # type: ignore[arg-type]
+
+    # -- repository set-up ----------------------------------------------------------------
+
+    @classmethod
+    def init(cls, path: Path, url: str, env: Mapping[str, str]) -> Git:
+        path.mkdir(parents=True, exist_ok=True)
+        git = cls(path, env)
+        git.run("init", "-q")
+        git.run("remote", "add", "origin", url)
+        # A partial clone: blobs are fetched on demand, only for the paths we check out.
+        git.run("config", "remote.origin.promisor", "true")
+        git.run("config", "remote.origin.partialclonefilter", "blob:none")
+        git.run("config", "core.sparseCheckout", "true")
+        git.run("config", "gc.auto", "0")
+        return git
+
+    def fetch(self, *refspecs: str, depth: int | None = 1, hint: str | None = None) -> None:
+        args = ["fetch", "-q", "--no-tags", "--filter=blob:none"]
+        if depth is not None:
+            args.append(f"--depth={depth}")
+        self.run(*args, "origin", *refspecs, network=True, hint=hint)
+
+    def remote_head(self, branch: str) -> str | None:
+        """The commit a remote branch points at, or None when it does not exist."""
+        result = self.run("ls-remote", "origin", f"refs/heads/{branch}", network=True)
+        for line in result.out.splitlines():
+            sha, _, ref = line.partition("\t")
+            if ref == f"refs/heads/{branch}":
+                return sha
+        return None
+
+    def show(self, rev: str, path: str) -> str | None:
+        result = self.run("show", f"{rev}:{path}", check=False, network=True)
+        if result.returncode != 0:
+            return None
+        return result.stdout.decode("utf-8")
+
+    def sparse_checkout(self, rev: str, paths: Sequence[str]) -> None:
+        patterns = "".join(f"/{p.strip('/')}\n" for p in paths)
+        sparse = self.cwd / ".git" / "info" / "sparse-checkout"
+        sparse.parent.mkdir(parents=True, exist_ok=True)
+        sparse.write_text(patterns, encoding="utf-8")
+        self.run("checkout", "-q", "-B", "gitops-release-work", rev, network=True)
+
+    def rev_parse(self, rev: str) -> str:
+        return self.out("rev-parse", "--verify", "-q", rev)
+
+    def tree_of(self, rev: str) -> str:
+        return self.rev_parse(f"{rev}^{{tree}}")
+
+    def commit_all(self, message: str, identity: Identity) -> str:
+        self.run("add", "-A")
+        self.run(
+            "commit",
+            "-q",
+            "--no-verify",
+            "-F",
+            "-",
+            input=message.encode(),
+            extra_env=identity.env(),
+        )
+        return self.rev_parse("HEAD")
+
+    def push_with_lease(self, branch: str, expected: str | None) -> bool:
+        """Force-push HEAD to `branch` only if the remote still points at `expected`.
+
+        Returns False when the lease failed (someone else moved the branch).
+        """
+        lease = f"--force-with-lease=refs/heads/{branch}:{expected or ''}"
+        result = self.run(
+            "push",
+            "-q",
+            "--porcelain",
+            lease,
+            "origin",
+            f"HEAD:refs/heads/{branch}",
+            network=True,
+            check=False,
+        )
+        if result.returncode == 0:
+            return True
+        text = result.out + result.err
+        if any(sign in text for sign in _LEASE_LOST):
+            return False
+        raise GitError(
+            proc.describe_failure(result, summary=f"git push to {branch} failed"),
+            hint="check that the token may push to the manifest repo (contents: write) and "
+            "that no branch protection rule covers gitops-release/* branches",
+        )
+
+    def delete_remote_branch(self, branch: str, expected: str) -> None:
+        self.run(
+            "push",
+            "-q",
+            f"--force-with-lease=refs/heads/{branch}:{expected}",
+            "origin",
+            f":refs/heads/{branch}",
+            network=True,
+            check=False,
+        )

@@ -1,0 +1,70 @@
+"""What the flows need from a code forge, as plain values. Flows depend on this, not PyGithub."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+
+@dataclass(frozen=True)
+class PullRequest:
+    number: int
+    url: str
+    title: str
+    body: str
+    head: str
+    base: str
+    head_sha: str
+    state: str
+    draft: bool
+    merged: bool
+    labels: tuple[str, ...]
+    merge_commit_sha: str | None = None
+
+
+@dataclass(frozen=True)
+class Comment:
+    id: int
+    body: str
+    url: str
+
+
+class Forge(Protocol):
+    """One repository on a forge (GitHub)."""
+
+    full_name: str
+
+    def check_write_access(self) -> str:
+        """Raise unless the token can push and open PRs; return the default branch."""
+        ...
+
+    def find_open_pull(self, head: str, base: str | None = None) -> PullRequest | None: ...
+
+    def get_pull(self, number: int) -> PullRequest: ...
+
+    def create_pull(
+        self, *, head: str, base: str, title: str, body: str, draft: bool = False
+    ) -> PullRequest: ...
+
+    def update_pull(self, number: int, *, title: str, body: str) -> PullRequest: ...
+
+    def add_labels(self, number: int, labels: Sequence[str]) -> None: ...
+
+    def request_reviewers(self, number: int, reviewers: Sequence[str]) -> list[str]:
+        """Request reviews; returns warnings for reviewers that could not be requested."""
+        ...
+
+    def enable_auto_merge(self, number: int, method: str = "SQUASH") -> None: ...
+
+    def pulls_for_commit(self, sha: str) -> list[PullRequest]: ...
+
+    def list_comments(self, number: int) -> list[Comment]: ...
+
+    def create_comment(self, number: int, body: str) -> Comment: ...
+
+    def update_comment(self, comment_id: int, body: str) -> Comment: ...
+
+    def set_status(
+        self, sha: str, *, state: str, context: str, description: str, target_url: str | None
+    ) -> None: ...

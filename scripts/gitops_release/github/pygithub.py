@@ -1,0 +1,227 @@
+"""The `Forge` implementation on PyGithub, with retries and errors written for people."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Sequence
+from typing import Any, ParamSpec, TypeVar
+
+from github import Auth, Github, GithubException, GithubRetry
+from github.PullRequest import PullRequest as GhPull
+
+from gitops_release import proc
+from gitops_release.errors import GitHubError
+from gitops_release.github.forge import Comment, PullRequest
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+PERMISSIONS_HINT = (
+    "give the token access to {repo} with 'contents: write' and 'pull-requests: write' "
+    "(fine-grained PAT or GitHub App installation token); a workflow's own GITHUB_TOKEN cannot "
+    "write to another repository"
+)
+
+
+def retry_policy(*, total_wait: float = 60.0) -> GithubRetry:
+    """Retry 5xx, 429 and secondary rate limits (honouring Retry-After), with a bounded wait."""
+    return GithubRetry(
+        total=6,
+        backoff_factor=0.5,
+        backoff_max=10,
+        secondary_rate_wait=min(60.0, total_wait),
+        max_rate_limit_wait=total_wait,
+        status_forcelist=[429, *range(500, 600)],
+        allowed_methods={"GET", "POST", "PATCH", "PUT", "DELETE", "HEAD"},
+        respect_retry_after_header=True,
+    )
+
+
+def connect(
+    api_url: str, token: str, repo: str, *, total_wait: float = 60.0, timeout: float = 30.0
+) -> GitHubForge:
+    proc.register_secret(token)
+    client = Github(
+        base_url=api_url.rstrip("/"),
+        auth=Auth.Token(token),
+        retry=retry_policy(total_wait=total_wait),
+        timeout=int(timeout),
+        per_page=100,
+    )
+    return GitHubForge(client, repo)
+
+
+def _errors(action: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
+    """Map PyGithub failures to GitHubError with what happened and what to do."""
+
+    def decorate(fn: Callable[P, R]) -> Callable[P, R]:
+        @functools.wraps(fn)
+        def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+            self = args[0]
+            assert isinstance(self, GitHubForge)
+            try:
+                return fn(*args, **kwargs)
+            except GithubException as exc:
+                raise describe(exc, action=action, repo=self.full_name) from None
+            except OSError as exc:
+                raise GitHubError(
+                    f"cannot reach the GitHub API to {action}: {exc}",
+                    hint="check --api-url / GITHUB_API_URL and the network",
+                ) from None
+
+        return wrapper
+
+    return decorate
+
+
+def describe(exc: GithubException, *, action: str, repo: str) -> GitHubError:
+    data: Any = exc.data if isinstance(exc.data, dict) else {}
+    message = str(data.get("message") or exc.message or "")
+    details = "; ".join(
+        str(e.get("message") or e.get("code") or e) for e in data.get("errors", []) if e
+    )
+    text = proc.mask(f"{message}{': ' + details if details else ''}")
+    status = exc.status
+    if status == 401:
+        return GitHubError(
+            f"GitHub rejected the token while trying to {action} (401 {text or 'Bad credentials'})",
+            hint="the token is wrong, expired or revoked: update the secret passed to "
+            "gitops-release (--token-env names the variable that holds it)",
+        )
+    if status == 403 and "rate limit" not in text.lower():
+        return GitHubError(
+            f"the token may not {action} in {repo} (403 {text})",
+            hint=PERMISSIONS_HINT.format(repo=repo),
+        )
+    if status == 404:
+        return GitHubError(
+            f"cannot {action}: {repo} was not found or is not visible to this token (404)",
+            hint="check the repository name, and " + PERMISSIONS_HINT.format(repo=repo),
+        )
+    return GitHubError(f"GitHub refused to {action} in {repo} ({status} {text})")
+
+
+def _pull(pr: GhPull) -> PullRequest:
+    return PullRequest(
+        number=pr.number,
+        url=pr.html_url,
+        title=pr.title or "",
+        body=pr.body or "",
+        head=pr.head.ref,
+        base=pr.base.ref,
+        head_sha=pr.head.sha,
+        state=pr.state,
+        draft=bool(pr.draft),
+        merged=bool(pr.merged),
+        labels=tuple(label.name for label in pr.labels),
+        merge_commit_sha=pr.merge_commit_sha,
+    )
+
+
+class GitHubForge:
+    def __init__(self, client: Github, full_name: str) -> None:
+        self._client = client
+        self.full_name = full_name
+        self._repo_obj: Any = None
+
+    @property
+    def _repo(self) -> Any:
+        if self._repo_obj is None:
+            self._repo_obj = self._client.get_repo(self.full_name)
+        return self._repo_obj
+
+    @_errors("read the repository")
+    def check_write_access(self) -> str:
+        repo = self._repo
+        permissions = repo.permissions
+        if permissions is not None and not (permissions.push or permissions.admin):
+            raise GitHubError(
+                f"the token can read {self.full_name} but not push to it",
+                hint=PERMISSIONS_HINT.format(repo=self.full_name),
+            )
+        return str(repo.default_branch)
+
+    @_errors("list pull requests")
+    def find_open_pull(self, head: str, base: str | None = None) -> PullRequest | None:
+        owner = self.full_name.split("/")[0]
+        kwargs: dict[str, Any] = {"state": "open", "head": f"{owner}:{head}"}
+        if base:
+            kwargs["base"] = base
+        for pr in self._repo.get_pulls(**kwargs):
+            if pr.head.ref == head:
+                return _pull(pr)
+        return None
+
+    @_errors("read the pull request")
+    def get_pull(self, number: int) -> PullRequest:
+        return _pull(self._repo.get_pull(number))
+
+    @_errors("open a pull request")
+    def create_pull(
+        self, *, head: str, base: str, title: str, body: str, draft: bool = False
+    ) -> PullRequest:
+        return _pull(
+            self._repo.create_pull(base=base, head=head, title=title, body=body, draft=draft)
+        )
+
+    @_errors("update the pull request")
+    def update_pull(self, number: int, *, title: str, body: str) -> PullRequest:
+        pr = self._repo.get_pull(number)
+        if pr.title != title or (pr.body or "") != body:
+            pr.edit(title=title, body=body)
+            pr = self._repo.get_pull(number)
+        return _pull(pr)
+
+    @_errors("label the pull request")
+    def add_labels(self, number: int, labels: Sequence[str]) -> None:
+        if labels:
+            self._repo.get_issue(number).add_to_labels(*labels)
+
+    def request_reviewers(self, number: int, reviewers: Sequence[str]) -> list[str]:
+        if not reviewers:
+            return []
+        try:
+            self._repo.get_pull(number).create_review_request(reviewers=list(reviewers))
+        except GithubException as exc:
+            err = describe(exc, action="request reviewers", repo=self.full_name)
+            return [f"{err.message} (reviewers: {', '.join(reviewers)})"]
+        return []
+
+    @_errors("enable auto-merge")
+    def enable_auto_merge(self, number: int, method: str = "SQUASH") -> None:
+        self._repo.get_pull(number).enable_automerge(merge_method=method)
+
+    @_errors("find the pull requests of a commit")
+    def pulls_for_commit(self, sha: str) -> list[PullRequest]:
+        return [_pull(pr) for pr in self._repo.get_commit(sha).get_pulls()]
+
+    @_errors("list comments")
+    def list_comments(self, number: int) -> list[Comment]:
+        return [
+            Comment(c.id, c.body or "", c.html_url)
+            for c in self._repo.get_issue(number).get_comments()
+        ]
+
+    @_errors("comment on the pull request")
+    def create_comment(self, number: int, body: str) -> Comment:
+        c = self._repo.get_issue(number).create_comment(body)
+        return Comment(c.id, c.body or "", c.html_url)
+
+    @_errors("update the comment")
+    def update_comment(self, comment_id: int, body: str) -> Comment:
+        c = self._repo.get_issue_comment(comment_id)
+        c.edit(body)
+        return Comment(c.id, body, c.html_url)
+
+    @_errors("set a commit status")
+    def set_status(
+        self, sha: str, *, state: str, context: str, description: str, target_url: str | None
+    ) -> None:
+        kwargs: dict[str, Any] = {
+            "state": state,
+            "context": context,
+            "description": description[:140],
+        }
+        if target_url:
+            kwargs["target_url"] = target_url
+        self._repo.get_commit(sha).create_status(**kwargs)
