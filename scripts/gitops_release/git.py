@@ -141,14 +141,19 @@ class Git:
             args.append(f"--depth={depth}")
         self.run(*args, "origin", *refspecs, network=True, hint=hint)
 
-    def remote_head(self, branch: str) -> str | None:
-        """The commit a remote branch points at, or None when it does not exist."""
-        result = self.run("ls-remote", "origin", f"refs/heads/{branch}", network=True)
+    def remote_heads(self) -> dict[str, str]:
+        """Every branch of the remote and its commit, in one round trip."""
+        result = self.run("ls-remote", "--heads", "origin", network=True)
+        heads: dict[str, str] = {}
         for line in result.out.splitlines():
             sha, _, ref = line.partition("\t")
-            if ref == f"refs/heads/{branch}":
-                return sha
-        return None
+            if ref.startswith("refs/heads/"):
+                heads[ref.removeprefix("refs/heads/")] = sha
+        return heads
+
+    def fetch_branches(self, *branches: str) -> None:
+        """Fetch the tips of `branches` (shallow, blobless) into refs/remotes/origin/."""
+        self.fetch(*(f"+refs/heads/{b}:refs/remotes/origin/{b}" for b in branches))
 
     def show(self, rev: str, path: str) -> str | None:
         result = self.run("show", f"{rev}:{path}", check=False, network=True)

@@ -110,29 +110,30 @@ def bump(request: BumpRequest, forge: Forge) -> BumpResult:
 
 def _config_and_base(git: Git, request: BumpRequest, default_branch: str) -> tuple[Config, str]:
     """The config as it is on the environment's branch, and that branch."""
+    heads = git.remote_heads()
     probe = request.base or default_branch
-    config = _read_config(git, probe, request.manifest_repo)
+    config = _read_config(git, heads, probe, request.manifest_repo)
     env = config.environment(request.env)
     base = request.base or env.branch or default_branch
     if base != probe:
-        config = _read_config(git, base, request.manifest_repo)
+        config = _read_config(git, heads, base, request.manifest_repo)
         config.environment(request.env)
     return config, base
 
 
-def _fetch_branch(git: Git, branch: str, repo: str) -> str:
-    if git.remote_head(branch) is None:
+def _require_branch(heads: dict[str, str], branch: str, repo: str) -> str:
+    if branch not in heads:
         raise GitError(
             f"branch '{branch}' does not exist in {repo}",
             hint="create it, or fix the environment's `branch:` in .gitops-release.yaml "
             "(or --base)",
         )
-    git.fetch(f"+refs/heads/{branch}:refs/remotes/origin/{branch}")
-    return git.rev_parse(f"refs/remotes/origin/{branch}")
+    return heads[branch]
 
 
-def _read_config(git: Git, branch: str, repo: str) -> Config:
-    sha = _fetch_branch(git, branch, repo)
+def _read_config(git: Git, heads: dict[str, str], branch: str, repo: str) -> Config:
+    sha = _require_branch(heads, branch, repo)
+    git.fetch_branches(branch)
     text = git.show(sha, ".gitops-release.yaml")
     if text is None:
         raise ConfigError(
@@ -145,11 +146,15 @@ def _read_config(git: Git, branch: str, repo: str) -> Config:
 def _bump_in(git: Git, config: Config, base: str, request: BumpRequest, forge: Forge) -> BumpResult:
     ref = images.parse(request.image)
     warnings: list[str] = []
+    wanted = resolve_app(config, ref, request.app)
+    # Only the config and this app's targets are checked out (and so fetched).
+    paths = [".gitops-release.yaml", *(t.path for t in wanted.targets_for(request.env))]
+    branch = branch_name(request.env, wanted.name)
     for _attempt in range(MAX_ATTEMPTS):
-        base_sha = _fetch_branch(git, base, request.manifest_repo)
-        # Only the config and this app's targets are checked out (and so fetched).
-        wanted = resolve_app(config, ref, request.app)
-        paths = [".gitops-release.yaml", *(t.path for t in wanted.targets_for(request.env))]
+        heads = git.remote_heads()
+        base_sha = _require_branch(heads, base, request.manifest_repo)
+        remote = heads.get(branch)
+        git.fetch_branches(base, *([branch] if remote else []))
         git.sparse_checkout(base_sha, paths)
         changes, app = plan_for_checkout(
             git.cwd,
@@ -159,7 +164,6 @@ def _bump_in(git: Git, config: Config, base: str, request: BumpRequest, forge: F
             app_name=request.app,
             allow_downgrade=request.allow_downgrade,
         )
-        branch = branch_name(request.env, app.name)
         edits = tuple(e for c in changes for e in c.edits)
         previous = next((e.old_image for e in edits if e.old_image), None)
         result = _Outcome(request, app.name, base, branch, previous, edits, tuple(changes)).result
@@ -177,9 +181,7 @@ def _bump_in(git: Git, config: Config, base: str, request: BumpRequest, forge: F
             commit_message(app.name, request.env, str(ref), previous, edits, request.source),
             request.identity,
         )
-        remote = git.remote_head(branch)
         if remote is not None:
-            git.fetch(f"+refs/heads/{branch}:refs/remotes/origin/{branch}")
             newer = _newer_on_branch(git, remote, ref)
             if newer:
                 return result(
