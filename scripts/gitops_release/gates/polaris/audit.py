@@ -1,0 +1,417 @@
+"""Running the checks over loaded resources: Polaris's four passes, its result tree and score.
+
+For every named resource and every configured check (in ID order) the engine applies Polaris's
+rules: annotation exemptions, config exemptions (prefix matches), the pass/target/filters match,
+then the schema (and the additional multi-resource schemas, only after the main one passed).
+Results are shaped like `polaris audit --format json` so the adapter for the real binary and
+this engine feed the same reporting code.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from gitops_release.gates.model import Problem
+from gitops_release.gates.polaris.checks import (
+    BLANK,
+    TARGET_CONTAINER,
+    TARGET_CONTROLLER,
+    TARGET_POD_SPEC,
+    TARGET_POD_TEMPLATE,
+    CheckError,
+    CheckInput,
+    CheckSpec,
+)
+from gitops_release.gates.polaris.config import PolarisConfig
+from gitops_release.gates.polaris.manifests import LoadedManifests, Resource
+
+EXEMPT_ALL = "polaris.fairwinds.com/exempt"
+_POD_SPEC_PREFIX = {
+    "CronJob": "/spec/jobTemplate/spec/template/spec",
+    "Pod": "/spec",
+    "Deployment": "/spec/template/spec",
+    "DaemonSet": "/spec/template/spec",
+    "StatefulSet": "/spec/template/spec",
+    "Job": "/spec/template/spec",
+    "ReplicationController": "/spec/template/spec",
+}
+
+
+@dataclass(frozen=True)
+class ResultMessage:
+    id: str
+    message: str
+    success: bool
+    severity: str
+    category: str
+    mutations: tuple[dict[str, Any], ...] | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "ID": self.id,
+            "Message": self.message,
+            "Details": None,
+            "Success": self.success,
+            "Severity": self.severity,
+            "Category": self.category,
+            "Mutations": None if self.mutations is None else [dict(m) for m in self.mutations],
+        }
+
+
+@dataclass
+class ContainerResult:
+    name: str
+    results: dict[str, ResultMessage] = field(default_factory=dict)
+
+
+@dataclass
+class PodResult:
+    results: dict[str, ResultMessage] = field(default_factory=dict)
+    containers: list[ContainerResult] = field(default_factory=list)
+
+
+@dataclass
+class ResourceResult:
+    resource: Resource
+    results: dict[str, ResultMessage] = field(default_factory=dict)
+    pod: PodResult | None = None
+
+    def messages(self) -> Iterator[tuple[ResultMessage, str | None]]:
+        """Every result with its container name (None above container level)."""
+        for message in self.results.values():
+            yield message, None
+        if self.pod is not None:
+            for message in self.pod.results.values():
+                yield message, None
+            for container in self.pod.containers:
+                for message in container.results.values():
+                    yield message, container.name
+
+    def as_json(self) -> dict[str, Any]:
+        def tree(results: Mapping[str, ResultMessage]) -> dict[str, Any]:
+            return {k: results[k].as_json() for k in sorted(results)}
+
+        pod: dict[str, Any] | None = None
+        if self.pod is not None:
+            pod = {
+                "Name": "",
+                "Results": tree(self.pod.results),
+                "ContainerResults": [
+                    {"Name": c.name, "Results": tree(c.results)} for c in self.pod.containers
+                ],
+            }
+        return {
+            "Name": self.resource.name,
+            "Namespace": self.resource.namespace,
+            "Kind": self.resource.kind,
+            "Results": tree(self.results),
+            "PodResult": pod,
+            "CreatedTime": "0001-01-01T00:00:00Z",
+        }
+
+
+def score(counts: tuple[int, int, int]) -> int:
+    """Polaris's score: 2·passing / (2·passing + warnings + 2·dangers), truncated, as float64."""
+    successes, warnings, dangers = counts
+    total = 2 * successes + warnings + 2 * dangers
+    if total == 0:
+        return 100
+    return int((2 * successes) / total * 100)
+
+
+@dataclass
+class AuditResult:
+    results: list[ResourceResult]
+    errors: list[Problem]
+    cluster_info: dict[str, Any]
+
+    def counts(self) -> tuple[int, int, int]:
+        """(successes, warnings, dangers) over every result, as Polaris's summary counts them."""
+        successes = warnings = dangers = 0
+        for result in self.results:
+            for message, _ in result.messages():
+                if message.success:
+                    successes += 1
+                elif message.severity == "warning":
+                    warnings += 1
+                else:
+                    dangers += 1
+        return successes, warnings, dangers
+
+    @property
+    def score(self) -> int:
+        return score(self.counts())
+
+    def as_json(
+        self, *, source_name: str, display_name: str = "", audit_time: datetime | None = None
+    ) -> dict[str, Any]:
+        """The document `polaris audit --format json` prints (results sorted, not random)."""
+        when = (audit_time or datetime.now(UTC)).strftime("%Y-%m-%dT%H:%M:%SZ")
+        ordered = sorted(
+            self.results,
+            key=lambda r: (r.resource.kind, r.resource.namespace, r.resource.name),
+        )
+        return {
+            "PolarisOutputVersion": "1.0",
+            "AuditTime": when,
+            "SourceType": "Path",
+            "SourceName": source_name,
+            "DisplayName": display_name or source_name,
+            "ClusterInfo": dict(self.cluster_info),
+            "Results": [r.as_json() for r in ordered],
+            "Score": self.score,
+        }
+
+
+class _Auditor:
+    def __init__(self, loaded: LoadedManifests, config: PolarisConfig) -> None:
+        self.loaded = loaded
+        self.config = config
+        # Resolved once per audit: checks that are on, in ID order (Polaris sorts them).
+        self.enabled: list[tuple[str, CheckSpec, str]] = []
+        for check_id in sorted(config.checks):
+            spec = config.check(check_id)
+            severity = config.severity(check_id)
+            if severity is not None:
+                self.enabled.append((check_id, spec, severity))
+        self.errors: list[Problem] = []
+
+    def _annotation_exemptions(self, resource: Resource) -> tuple[bool, frozenset[str]]:
+        """(everything exempt, exempt check IDs) from the resource's own annotations."""
+        cfg = self.config
+        if cfg.disallow_exemptions or cfg.disallow_annotation_exemptions:
+            return False, frozenset()
+        meta = resource.obj.get("metadata")
+        annotations = meta.get("annotations") if isinstance(meta, Mapping) else None
+        if not isinstance(annotations, Mapping):
+            return False, frozenset()
+
+        def yes(key: str) -> bool:
+            value = annotations.get(key)
+            return isinstance(value, str) and value.lower() == "true"
+
+        exempt = frozenset(
+            check_id
+            for check_id, _, _ in self.enabled
+            if yes(f"polaris.fairwinds.com/{check_id}-exempt")
+        )
+        return yes(EXEMPT_ALL), exempt
+
+    def _actionable(
+        self, resource: Resource, target: str, container: str = "", *, is_init: bool = False
+    ) -> Iterator[tuple[str, CheckSpec, str]]:
+        """Checks to run on this resource in this pass, after exemptions and target filters."""
+        exempt_all, exempt = self._annotation_exemptions(resource)
+        if exempt_all:
+            return
+        for check_id, spec, severity in self.enabled:
+            if check_id in exempt or not spec.applies(target, resource.kind, is_init=is_init):
+                continue
+            if self.config.exemptions and self.config.exempt_by_config(
+                check_id, resource.namespace, resource.name, container
+            ):
+                continue
+            yield check_id, spec, severity
+
+    def _verdict(
+        self, spec: CheckSpec, resource: Resource, check_input: CheckInput, instance: Any
+    ) -> bool:
+        resolved = spec.schema.resolve(check_input) if spec.schema is not None else None
+        go_coded = spec.validator is not None and spec.target not in (
+            TARGET_POD_SPEC,
+            TARGET_POD_TEMPLATE,
+            TARGET_CONTAINER,
+        )
+        if resolved is None or resolved is BLANK:
+            passed = spec.validator(resource, self.loaded) if go_coded and spec.validator else True
+        else:
+            passed = resolved.is_valid(instance)
+        if not passed:
+            return False
+        namespace = resource.name if resource.kind == "Namespace" else resource.namespace
+        for key, source in spec.additional:
+            extra = source.resolve(check_input)
+            if extra is None:
+                continue
+            candidates = [
+                r for r in self.loaded.by_group_kind(key) if r.namespace in ("", namespace)
+            ]
+            if not any(extra.is_valid(c.obj) for c in candidates):
+                return False
+        return True
+
+    def _run(
+        self,
+        resource: Resource,
+        check_id: str,
+        spec: CheckSpec,
+        severity: str,
+        check_input: CheckInput,
+        instance: Any,
+        prefix: str,
+    ) -> ResultMessage | None:
+        try:
+            passed = self._verdict(spec, resource, check_input, instance)
+        except CheckError as exc:
+            self.errors.append(
+                Problem(
+                    f"check {check_id} failed on {resource.ref.describe()}: {exc}",
+                    resource.file,
+                    resource.line,
+                )
+            )
+            return None
+        mutations = None
+        if check_id in self.config.mutations and spec.mutations:
+            mutations = tuple(m.as_json(prefix) for m in spec.mutations)
+        return ResultMessage(
+            check_id,
+            spec.success_message if passed else spec.failure_message,
+            passed,
+            severity,
+            spec.category,
+            mutations,
+        )
+
+    def _top_level(self, resource: Resource, target: str) -> dict[str, ResultMessage]:
+        out: dict[str, ResultMessage] = {}
+        for check_id, spec, severity in self._actionable(resource, target):
+            message = self._run(
+                resource, check_id, spec, severity, CheckInput(resource.obj), resource.obj, ""
+            )
+            if message is not None:
+                out[check_id] = message
+        return out
+
+    def _pod(self, resource: Resource) -> PodResult:
+        pod_spec = resource.pod_spec or {}
+        template = resource.pod_template or {}
+        pod = PodResult()
+        prefix = _POD_SPEC_PREFIX.get(resource.kind, "")
+        check_input = CheckInput(resource.obj, pod_spec, template)
+        for check_id, spec, severity in self._actionable(resource, TARGET_POD_SPEC):
+            instance = template if spec.target == TARGET_POD_TEMPLATE else pod_spec
+            message = self._run(resource, check_id, spec, severity, check_input, instance, prefix)
+            if message is not None:
+                pod.results[check_id] = message
+        for field_name, is_init in (("initContainers", True), ("containers", False)):
+            for index, container in enumerate(pod_spec.get(field_name) or []):
+                pod.containers.append(
+                    self._container(
+                        resource,
+                        container,
+                        is_init=is_init,
+                        prefix=f"{prefix}/{field_name}/{index}" if prefix else "",
+                    )
+                )
+        return pod
+
+    def _container(
+        self, resource: Resource, container: Mapping[str, Any], *, is_init: bool, prefix: str
+    ) -> ContainerResult:
+        name = container.get("name") if isinstance(container.get("name"), str) else ""
+        result = ContainerResult(str(name))
+        pod_spec = resource.pod_spec or {}
+        check_input = CheckInput(resource.obj, pod_spec, resource.pod_template or {}, container)
+        for check_id, spec, severity in self._actionable(
+            resource, TARGET_CONTAINER, result.name, is_init=is_init
+        ):
+            instance: Any = container
+            if spec.schema_target == TARGET_POD_SPEC:
+                instance = {k: v for k, v in pod_spec.items() if k != "initContainers"}
+                instance["containers"] = [container]
+            message = self._run(resource, check_id, spec, severity, check_input, instance, prefix)
+            if message is not None:
+                result.results[check_id] = message
+        return result
+
+    def audit(self, resource: Resource) -> ResourceResult:
+        result = ResourceResult(resource)
+        if resource.is_controller:
+            result.results.update(self._top_level(resource, TARGET_CONTROLLER))
+        for check_id, message in self._top_level(resource, "").items():
+            if check_id in result.results:
+                self.errors.append(
+                    Problem(
+                        f"check {check_id} matched {resource.ref.describe()} twice",
+                        resource.file,
+                        resource.line,
+                    )
+                )
+            result.results[check_id] = message
+        if resource.is_controller:
+            result.pod = self._pod(resource)
+        return result
+
+
+def run_audit(loaded: LoadedManifests, config: PolarisConfig) -> AuditResult:
+    """Audit every named resource of `loaded` with `config` (built-in and custom checks)."""
+    auditor = _Auditor(loaded, config)
+    results = [auditor.audit(resource) for resource in loaded.audited]
+    return AuditResult(results, auditor.errors, loaded.cluster_info())
+
+
+# --- mutations --------------------------------------------------------------------------------
+
+
+def _pointer(path: str) -> list[str]:
+    return [p.replace("~1", "/").replace("~0", "~") for p in path.split("/")[1:]]
+
+
+def _apply_one(node: Any, parts: list[str], op: str, value: Any) -> None:  # noqa: PLR0912
+    if not parts:
+        return
+    head, rest = parts[0], parts[1:]
+    if head == "*":
+        children = (
+            range(len(node))
+            if isinstance(node, list)
+            else (list(node) if isinstance(node, dict) else [])
+        )
+        for key in children:
+            _apply_one(node[key], rest, op, value)
+        return
+    if isinstance(node, list):
+        if head == "-":
+            if not rest and op != "remove":
+                node.append(copy.deepcopy(value))
+            return
+        index = int(head)
+        if not rest:
+            if op == "remove":
+                if index < len(node):
+                    del node[index]
+            elif index < len(node):
+                node[index] = copy.deepcopy(value)
+            else:
+                node.append(copy.deepcopy(value))
+            return
+        if index < len(node):
+            _apply_one(node[index], rest, op, value)
+        return
+    if not isinstance(node, dict):
+        return
+    if not rest:
+        if op == "remove":
+            node.pop(head, None)
+        else:
+            node[head] = copy.deepcopy(value)
+        return
+    if head not in node or not isinstance(node[head], dict | list):
+        if op == "remove":
+            return
+        node[head] = {}
+    _apply_one(node[head], rest, op, value)
+
+
+def apply_mutations(document: Mapping[str, Any], mutations: Any) -> dict[str, Any]:
+    """A copy of `document` with Polaris mutations applied (`*` matches every element; `add`
+    creates missing parents, as `polaris fix` does)."""
+    out = copy.deepcopy(dict(document))
+    for mutation in mutations:
+        _apply_one(out, _pointer(mutation["Path"]), mutation["Op"], mutation.get("Value"))
+    return out

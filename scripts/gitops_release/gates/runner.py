@@ -1,0 +1,247 @@
+"""`run_gates`: the deprecated-API gate and the Polaris gate over rendered manifests.
+
+The CLI calls `run_gates(paths, settings)` with the rendered files or directories, and may pass
+`locations`, a mapping from (apiVersion, kind, namespace, name) to (source file, line), so that
+findings point at what people edit rather than at rendered output.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+from gitops_release.errors import GitopsReleaseError
+from gitops_release.gates import binaries, deprecated_api, deprecations, policy
+from gitops_release.gates.model import Finding, GateReport, Problem, ResourceRef, make_report
+from gitops_release.gates.polaris import audit as polaris_audit
+from gitops_release.gates.polaris import config as polaris_config
+from gitops_release.gates.polaris import manifests
+from gitops_release.gates.settings import GateSettings
+
+Locations = Mapping[tuple[str, str, str, str], tuple[str, int | None]]
+
+
+def _which(engine: str, binary: str) -> bool:
+    if engine == "builtin":
+        return False
+    if engine == "binary":
+        if shutil.which(binary) is None:
+            raise GitopsReleaseError(
+                f"`{binary}` is not on PATH but the gate engine is 'binary'",
+                hint="install it or set the engine to 'builtin' or 'auto'",
+            )
+        return True
+    return shutil.which(binary) is not None
+
+
+def _manifest_files(paths: Sequence[Path], errors: list[Problem]) -> list[Path]:
+    files: list[Path] = []
+    for path in paths:
+        if not path.exists():
+            errors.append(Problem("path does not exist", str(path)))
+            continue
+        found = list(manifests.iter_files([path], manifests.GATE_EXTENSIONS, any_named_file=True))
+        if path.is_dir() and not found:
+            errors.append(Problem("no .yaml, .yml or .json manifests found here", str(path)))
+        files.extend(found)
+    return sorted(dict.fromkeys(files))
+
+
+def _relocate(findings: list[Finding], locations: Locations | None) -> list[Finding]:
+    if not locations:
+        return findings
+    out = []
+    for f in findings:
+        where = locations.get(f.resource.key())
+        if where is None:
+            out.append(f)
+            continue
+        out.append(
+            Finding(
+                f.gate,
+                f.check,
+                f.severity,
+                f.resource,
+                f.message,
+                f.container,
+                where[0],
+                where[1],
+                f.replacement,
+            )
+        )
+    return out
+
+
+def _deprecated_api(
+    files: Sequence[Path], settings: GateSettings, errors: list[Problem]
+) -> tuple[list[Finding], str]:
+    data = deprecations.DEFAULT_DATA
+    if settings.additional_versions is not None:
+        data = deprecations.load_additional(settings.additional_versions)
+    targets = deprecations.effective_targets(data, settings.targets(), settings.components)
+    scans = [deprecated_api.scan_file(f) for f in files]
+    for scan in scans:
+        if scan.error:
+            errors.append(
+                Problem(f"deprecated-API gate cannot read this file: {scan.error}", scan.path)
+            )
+    if _which(settings.engine, settings.pluto_binary):
+        with binaries.staged_manifests(files) as (root, staged):
+            args = binaries.pluto_command(
+                root,
+                targets,
+                binary=settings.pluto_binary,
+                additional_versions=settings.additional_versions,
+                components=settings.components,
+            )
+            usages, _ = binaries.parse_pluto_json(
+                binaries.run_pluto(args, timeout=settings.timeout)
+            )
+            usages = binaries.map_staged_paths(usages, staged)
+        lines = {
+            (s.api_version, s.kind, s.namespace, s.name, scan.path): s.line
+            for scan in scans
+            for s in scan.stubs
+        }
+        usages = [
+            deprecated_api.ApiUsage(
+                deprecated_api.Stub(
+                    u.stub.api_version,
+                    u.stub.kind,
+                    u.stub.name,
+                    u.stub.namespace,
+                    lines.get(
+                        (
+                            u.api.api_version,
+                            u.kind,
+                            u.stub.namespace,
+                            u.stub.name,
+                            u.file_path or "",
+                        )
+                    ),
+                ),
+                u.api,
+                u.file_path,
+                u.deprecated,
+                u.removed,
+                u.replacement_available,
+            )
+            for u in usages
+        ]
+        engine = "pluto binary"
+    else:
+        usages = deprecated_api.filter_usages(
+            deprecated_api.find_usages(scans, targets, data), components=settings.components
+        )
+        engine = "built-in"
+    return policy.deprecation_findings(usages, targets), engine
+
+
+def _resolver(loaded: manifests.LoadedManifests) -> policy.RefResolver:
+    index = {(r.kind, r.namespace, r.name): r for r in loaded.audited}
+
+    def resolve(kind: str, namespace: str, name: str) -> tuple[ResourceRef, str | None, int | None]:
+        resource = index.get((kind, namespace, name))
+        if resource is None:
+            return ResourceRef("", kind, namespace, name), None, None
+        return resource.ref, resource.file, resource.line
+
+    return resolve
+
+
+def _polaris(
+    files: Sequence[Path],
+    settings: GateSettings,
+    errors: list[Problem],
+    warnings: list[Problem],
+) -> tuple[list[Finding], int, str]:
+    config = polaris_config.load_config(
+        settings.polaris_config, merge_with_default=settings.polaris_merge_config
+    )
+    warnings.extend(Problem(w) for w in config.warnings)
+    loaded = manifests.load_paths(files)
+    errors.extend(loaded.errors)
+    warnings.extend(loaded.warnings)
+    if _which(settings.engine, settings.polaris_binary):
+        document, score = _polaris_binary(files, settings, loaded, errors)
+        engine = "polaris binary"
+    else:
+        result = polaris_audit.run_audit(loaded, config)
+        errors.extend(result.errors)
+        document, score = result.as_json(source_name="rendered manifests"), result.score
+        engine = "built-in"
+    findings = policy.polaris_findings(document, _resolver(loaded))
+    minimum = policy.score_finding(score, settings.min_polaris_score)
+    if minimum is not None:
+        findings.append(minimum)
+    return findings, score, engine
+
+
+def _polaris_binary(
+    files: Sequence[Path],
+    settings: GateSettings,
+    loaded: manifests.LoadedManifests,
+    errors: list[Problem],
+) -> tuple[dict[str, object], int]:
+    with binaries.staged_manifests(files) as (root, staged), tempfile.TemporaryDirectory() as tmp:
+        as_polaris = manifests.load_paths([s.staged for s in staged], polaris_compatible=True)
+        source_of = {str(s.staged): str(s.source) for s in staged}
+        for problem in as_polaris.warnings:
+            errors.append(Problem(problem.message, source_of.get(problem.file or ""), problem.line))
+        expected = len(as_polaris.audited)
+        if len(loaded.audited) != expected:
+            errors.append(
+                Problem(
+                    f"polaris would audit {expected} of the {len(loaded.audited)} named resources "
+                    "(it does not expand kind: List and skips what it cannot parse)"
+                )
+            )
+        config_path = settings.polaris_config
+        if config_path is None or settings.polaris_merge_config:
+            raw = polaris_config.default_raw_config()
+            if config_path is not None:
+                raw = polaris_config.merge(
+                    raw, polaris_config.parse_config_text(config_path.read_text(encoding="utf-8"))
+                )
+            config_path = Path(tmp) / "polaris-config.yaml"
+            config_path.write_text(json.dumps(raw, indent=2), encoding="utf-8")
+        args = binaries.polaris_command(root, config_path, binary=settings.polaris_binary)
+        parsed = binaries.parse_polaris_json(binaries.run_polaris(args, timeout=settings.timeout))
+    errors.extend(binaries.check_plausible(parsed, expected, root))
+    return parsed.as_document(), parsed.score
+
+
+def run_gates(
+    paths: Sequence[Path],
+    settings: GateSettings | None = None,
+    *,
+    locations: Locations | None = None,
+) -> GateReport:
+    """Run the enabled gates over rendered manifest files/directories and judge the result."""
+    settings = settings or GateSettings()
+    deprecations.effective_targets(deprecations.DEFAULT_DATA, settings.targets(), None)
+    errors: list[Problem] = []
+    warnings: list[Problem] = []
+    files = _manifest_files(paths, errors)
+    findings: list[Finding] = []
+    engines: list[tuple[str, str]] = []
+    score: int | None = None
+    if settings.deprecated_api:
+        found, engine = _deprecated_api(files, settings, errors)
+        findings.extend(found)
+        engines.append(("deprecated-api", engine))
+    if settings.polaris:
+        found, score, engine = _polaris(files, settings, errors, warnings)
+        findings.extend(found)
+        engines.append(("polaris", engine))
+    return make_report(
+        kubernetes_version=settings.kubernetes_version,
+        polaris_score=score,
+        findings=_relocate(findings, locations),
+        errors=errors,
+        warnings=warnings,
+        engines=tuple(engines),
+    )

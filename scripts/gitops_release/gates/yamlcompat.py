@@ -1,0 +1,311 @@
+"""YAML loading that reads scalars the way the Go tools do.
+
+Pluto and Polaris decode manifests with `gopkg.in/yaml.v3` (YAML 1.2-like: `yes`/`on` stay
+strings, timestamps stay strings, `010` is still octal), while Polaris reads its config, Pods and
+rendered check schemas through `sigs.k8s.io/yaml` (yaml.v2: `yes`/`on`/`y` are booleans).
+Python's YAML libraries follow neither exactly, and the difference decides check verdicts
+(a label value re-parsed as a boolean no longer matches), so plain scalars are resolved here with
+the Go rules. ruamel.yaml does the parsing (its C parser when `ruamel.yaml.clib` is installed).
+"""
+
+from __future__ import annotations
+
+import base64
+import math
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from ruamel.yaml import YAML
+from ruamel.yaml.constructor import SafeConstructor
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from ruamel.yaml.resolver import VersionedResolver
+from ruamel.yaml.tag import Tag
+
+Flavour = Literal["v3", "v2"]
+
+_PLAIN_TAG = "tag:gitops-release,2024:plain"
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+
+_YAML_STYLE_FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?")
+_GO_INT = re.compile(r"[-+]?(0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|0[0-7]*|[1-9][0-9]*)")
+_PLAIN = Tag(suffix=_PLAIN_TAG)
+_MERGE = Tag(suffix=_MERGE_TAG)
+_INT64_MIN, _UINT64_MAX = -(2**63), 2**64 - 1
+
+_COMMON: dict[str, Any] = {
+    "true": True,
+    "True": True,
+    "TRUE": True,
+    "false": False,
+    "False": False,
+    "FALSE": False,
+    "": None,
+    "~": None,
+    "null": None,
+    "Null": None,
+    "NULL": None,
+    ".nan": math.nan,
+    ".NaN": math.nan,
+    ".NAN": math.nan,
+    ".inf": math.inf,
+    ".Inf": math.inf,
+    ".INF": math.inf,
+    "+.inf": math.inf,
+    "+.Inf": math.inf,
+    "+.INF": math.inf,
+    "-.inf": -math.inf,
+    "-.Inf": -math.inf,
+    "-.INF": -math.inf,
+}
+_V2_ONLY: dict[str, Any] = {
+    **dict.fromkeys(("y", "Y", "yes", "Yes", "YES", "on", "On", "ON"), True),
+    **dict.fromkeys(("n", "N", "no", "No", "NO", "off", "Off", "OFF"), False),
+}
+_TABLES: dict[str, dict[str, Any]] = {"v3": _COMMON, "v2": {**_COMMON, **_V2_ONLY}}
+
+
+def _go_parse_int(text: str) -> int | None:
+    """`strconv.ParseInt(text, 0, 64)` then ParseUint, as the Go resolvers try them."""
+    if not _GO_INT.fullmatch(text):
+        return None
+    sign = -1 if text[0] == "-" else 1
+    body = text.lstrip("+-").lower()
+    if body.startswith("0x"):
+        value = int(body[2:], 16)
+    elif body.startswith("0o"):
+        value = int(body[2:], 8)
+    elif body.startswith("0b"):
+        value = int(body[2:], 2)
+    elif body.startswith("0") and len(body) > 1:
+        value = int(body[1:], 8)
+    else:
+        value = int(body)
+    value *= sign
+    if _INT64_MIN <= value <= _UINT64_MAX:
+        return value
+    return None
+
+
+def resolve_plain(text: str, flavour: Flavour = "v3") -> Any:
+    """The value a Go YAML decoder gives an unquoted scalar when decoding into `interface{}`."""
+    table = _TABLES[flavour]
+    if text in table:
+        return table[text]
+    first = text[0]
+    if first == ".":
+        return _parse_float(text, text)
+    if first.isdigit() or first in "+-":
+        plain = text.replace("_", "")
+        as_int = _go_parse_int(plain)
+        if as_int is not None:
+            return as_int
+        if _YAML_STYLE_FLOAT.fullmatch(plain):
+            return _parse_float(plain, text)
+    return text
+
+
+def _parse_float(text: str, original: str) -> Any:
+    try:
+        return float(text)
+    except ValueError:
+        return original
+
+
+class _PlainResolver(VersionedResolver):
+    """Tags every plain scalar for the Go-rules constructor; `<<` keeps its merge meaning."""
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+        if kind is ScalarNode and implicit[0]:
+            return _MERGE if value == "<<" else _PLAIN
+        return super().resolve(kind, value, implicit)
+
+
+def _stringify_key(key: Any) -> Any:
+    if isinstance(key, str):
+        return key
+    if key is None:
+        return "null"
+    if isinstance(key, bool):
+        return "true" if key else "false"
+    if isinstance(key, int | float):
+        return go_number_text(key)
+    return key
+
+
+def go_number_text(value: float) -> str:
+    """Go's `%v` for a number: ints plainly; floats shortest, `e+06` from 1e6 and below 1e-4."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if math.isnan(value):
+        return "NaN"
+    if math.isinf(value):
+        return "+Inf" if value > 0 else "-Inf"
+    sign = "-" if math.copysign(1.0, value) < 0 else ""
+    if value == 0:
+        return sign + "0"
+    text = repr(abs(value))
+    if "e" in text:
+        mantissa, _, exp_text = text.partition("e")
+        exponent = int(exp_text)
+        digits = mantissa.replace(".", "")
+    else:
+        whole, _, frac = text.partition(".")
+        frac = "" if frac == "0" else frac
+        if whole != "0":
+            exponent = len(whole) - 1
+            digits = whole + frac
+        else:
+            stripped = frac.lstrip("0")
+            exponent = -(len(frac) - len(stripped) + 1)
+            digits = stripped
+    digits = digits.rstrip("0") or "0"
+    if exponent < -4 or exponent >= 6:
+        mantissa = digits[0] + ("." + digits[1:] if len(digits) > 1 else "")
+        return f"{sign}{mantissa}e{'-' if exponent < 0 else '+'}{abs(exponent):02d}"
+    if exponent >= 0:
+        whole = digits[: exponent + 1].ljust(exponent + 1, "0")
+        frac = digits[exponent + 1 :]
+    else:
+        whole, frac = "0", "0" * (-exponent - 1) + digits
+    return sign + whole + ("." + frac if frac else "")
+
+
+class _GoConstructor(SafeConstructor):
+    flavour: Flavour = "v3"
+
+    def construct_mapping(self, node: Any, deep: bool = False) -> Any:  # noqa: FBT001, FBT002
+        mapping = super().construct_mapping(node, deep=deep)
+        if all(isinstance(k, str) for k in mapping):
+            return mapping
+        return {_stringify_key(k): v for k, v in mapping.items()}
+
+
+def _construct_plain(self: _GoConstructor, node: Any) -> Any:
+    return resolve_plain(node.value, self.flavour)
+
+
+def _construct_text(self: _GoConstructor, node: Any) -> Any:  # noqa: ARG001
+    # Go keeps timestamps (and anything else it cannot place in interface{}) as the text.
+    return node.value
+
+
+def _construct_binary(self: _GoConstructor, node: Any) -> Any:  # noqa: ARG001
+    try:
+        return base64.b64decode("".join(node.value.split())).decode("utf-8", "replace")
+    except ValueError:
+        return node.value
+
+
+def _construct_any(self: _GoConstructor, node: Any) -> Any:
+    """Unknown tags (`!Ref`, `!foo`): Go decodes the node by its shape."""
+    if isinstance(node, MappingNode):
+        return _GoConstructor.construct_mapping(self, node, deep=True)
+    if isinstance(node, SequenceNode):
+        return self.construct_sequence(node, deep=True)
+    return node.value
+
+
+for _ctor in (_GoConstructor,):
+    _ctor.add_constructor(_PLAIN_TAG, _construct_plain)
+    _ctor.add_constructor(_MERGE_TAG, _construct_text)
+    _ctor.add_constructor("tag:yaml.org,2002:timestamp", _construct_text)
+    _ctor.add_constructor("tag:yaml.org,2002:value", _construct_text)
+    _ctor.add_constructor("tag:yaml.org,2002:binary", _construct_binary)
+    _ctor.add_constructor(None, _construct_any)
+
+
+class _GoConstructorV2(_GoConstructor):
+    flavour: Flavour = "v2"
+
+
+@dataclass(frozen=True)
+class YamlSyntaxError(Exception):
+    """A document that no YAML decoder would accept; `line` is 1-based when known."""
+
+    message: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        return f"line {self.line}: {self.message}" if self.line else self.message
+
+
+def _make(flavour: Flavour) -> YAML:
+    yaml = YAML(typ="safe")
+    yaml.Resolver = _PlainResolver
+    yaml.Constructor = _GoConstructorV2 if flavour == "v2" else _GoConstructor
+    yaml.allow_duplicate_keys = False
+    return yaml
+
+
+def _syntax_error(exc: YAMLError, line_offset: int) -> YamlSyntaxError:
+    line = None
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    if isinstance(exc, MarkedYAMLError) and mark is not None:
+        line = mark.line + 1 + line_offset
+    problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+    context = getattr(exc, "context", None)
+    text = f"{context}: {problem}" if context else str(problem)
+    return YamlSyntaxError(text.strip(), line)
+
+
+def load_all(text: str, flavour: Flavour = "v3", *, line_offset: int = 0) -> list[Any]:
+    """Every document of a stream; raises YamlSyntaxError (line numbers shifted by offset)."""
+    try:
+        return list(_make(flavour).load_all(text))
+    except YAMLError as exc:
+        raise _syntax_error(exc, line_offset) from None
+    except (ValueError, TypeError, RecursionError) as exc:
+        raise YamlSyntaxError(f"cannot decode YAML: {exc}") from None
+
+
+def load_one(text: str, flavour: Flavour = "v3", *, line_offset: int = 0) -> Any:
+    """The first document (None when empty)."""
+    docs = load_all(text, flavour, line_offset=line_offset)
+    return docs[0] if docs else None
+
+
+def compose_all(text: str) -> Iterator[Node | None]:
+    """Node trees (with source lines and the scalars' original text), one per document."""
+    yaml = _make("v3")
+    try:
+        yield from yaml.compose_all(text)
+    except YAMLError as exc:
+        raise _syntax_error(exc, 0) from None
+
+
+def scalar_text(node: Node) -> str | None:
+    """What yaml.v3 stores in a Go `string` field: the scalar's text; null becomes ""."""
+    if not isinstance(node, ScalarNode):
+        return None
+    raw_tag: Any = node.tag
+    tag = str(getattr(raw_tag, "value", raw_tag))
+    if tag == _PLAIN_TAG and resolve_plain(node.value) is None:
+        return ""
+    if tag == "tag:yaml.org,2002:null":
+        return ""
+    return str(node.value)
+
+
+def iter_documents(text: str, flavour: Flavour = "v3") -> Iterator[tuple[Any, int]]:
+    """(document, 1-based start line) for each document; a syntax error raises where it occurs,
+    after the documents before it were yielded."""
+    yaml = _make(flavour)
+    constructor, parser = yaml.get_constructor_parser(text)
+    composer = constructor.composer
+    try:
+        while composer.check_node():
+            node = composer.get_node()
+            if node is None:
+                continue
+            yield constructor.construct_document(node), node.start_mark.line + 1
+    except YAMLError as exc:
+        raise _syntax_error(exc, 0) from None
+    except (ValueError, TypeError, RecursionError) as exc:
+        raise YamlSyntaxError(f"cannot decode YAML: {exc}") from None
+    finally:
+        parser.dispose()

@@ -1,0 +1,47 @@
+"""Running Polaris's own test protocol (GATES.md §2.7) against the built-in engine."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from gitops_release.gates import yamlcompat
+from gitops_release.gates.polaris import audit, config, manifests
+
+REPO_ROOT = Path(__file__).resolve().parents[4]
+
+
+def reference_root() -> Path:
+    """../shared/reference next to the repository, unless GITOPS_RELEASE_REFERENCE says where."""
+    override = os.environ.get("GITOPS_RELEASE_REFERENCE")
+    return Path(override) if override else REPO_ROOT.parent / "shared" / "reference"
+
+
+def raw_check(path: Path) -> dict[str, Any]:
+    """A check definition file as a normalised customChecks entry."""
+    doc = yamlcompat.load_one(path.read_text(encoding="utf-8"), "v2")
+    return config.normalise_check(doc, where=path.name)
+
+
+def fixture_config(check_dir: Path, **extra: Any) -> config.PolarisConfig:
+    raw: dict[str, Any] = {"checks": {check_dir.name: "danger"}, **extra}
+    check_file = check_dir / "check.yaml"
+    if check_file.exists():
+        raw["customChecks"] = {check_dir.name: raw_check(check_file)}
+    return config.build_config(raw)
+
+
+def audit_file(path: Path, conf: config.PolarisConfig) -> audit.AuditResult:
+    loaded = manifests.load_paths([path], polaris_compatible=True)
+    return audit.run_audit(loaded, conf)
+
+
+def fixture_cases(reference: Path) -> list[Path]:
+    root = reference / "polaris" / "test-checks"
+    return [
+        f
+        for d in sorted(root.iterdir())
+        for f in sorted(d.iterdir())
+        if f.name != "check.yaml" and not f.name.startswith("mutated")
+    ]

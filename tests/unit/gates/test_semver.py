@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+import pytest
+
+from gitops_release.errors import UsageError
+from gitops_release.gates import semver
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "expected"),
+    [
+        ("v1.9.0", "v1.25.0", -1),  # not a string comparison
+        ("v1.25.0", "v1.25", 0),  # shorthand means .0
+        ("v1", "v1.0.0", 0),
+        ("v1.16.0-rc.1", "v1.16.0", -1),  # prerelease below release
+        ("v1.16.0-alpha", "v1.16.0-alpha.1", -1),
+        ("v1.16.0-alpha.1", "v1.16.0-alpha.beta", -1),  # numeric < alphanumeric
+        ("v1.16.0-beta.2", "v1.16.0-beta.11", -1),  # numeric identifiers compare as numbers
+        ("v1.16.0+build.5", "v1.16.0", 0),  # build metadata ignored
+        ("v2.0.0", "v10.0.0", -1),
+        ("bad", "v1.0.0", -1),  # invalid sorts below valid
+        ("bad", "worse", 0),
+    ],
+)
+def test_compare_follows_go(a: str, b: str, expected: int) -> None:
+    assert semver.compare(a, b) == expected
+    assert semver.compare(b, a) == -expected
+
+
+@pytest.mark.parametrize(
+    "version",
+    ["1.2.3", "v01.2.3", "v1.02", "v1.2.3.4", "v1.2-pre", "v1.2.3-01", "v1.2.3-", "v1.2.3+", ""],
+)
+def test_invalid_versions(version: str) -> None:
+    assert not semver.is_valid(version)
+    with pytest.raises(UsageError):
+        semver.require_valid(version, what="target")
+
+
+@pytest.mark.parametrize("version", ["v1", "v1.25", "v1.25.0-rc.1", "v1.0.0+meta", "v0.0.0"])
+def test_valid_versions(version: str) -> None:
+    assert semver.is_valid(version)
+
+
+def test_reached_treats_empty_threshold_as_never() -> None:
+    assert not semver.reached("v1.30.0", "")
+    assert semver.reached("v1.16.0", "v1.16.0")
+    assert not semver.reached("v1.15.9", "v1.16.0")
