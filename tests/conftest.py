@@ -12,6 +12,8 @@ import pytest
 
 from gitops_release.cli import main
 
+pytest_plugins = ("tests.conftest_openapi",)
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE_REPO = REPO_ROOT / "examples" / "manifest-repo"
 

@@ -109,10 +109,3 @@ def test_mode_is_kept(run_cli: RunCli, example_repo: Path) -> None:
     )
     assert target.stat().st_mode & 0o777 == 0o640
     assert not list(target.parent.glob(".*.tmp"))
-
-
-def test_demo_runs(run_cli: RunCli) -> None:
-    result = run_cli("demo")
-    assert result.exit_code == 0, result.output
-    assert '+    newTag: "1.4.2"' in result.stdout
-    assert "(run again: changed=false)" in result.stdout

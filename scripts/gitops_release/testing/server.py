@@ -1,0 +1,467 @@
+"""`FakeGitHub`: a GitHub stand-in on loopback that PyGithub, octokit and git talk to unchanged.
+
+One HTTP origin serves the REST API (`/repos/...`), GraphQL (`/graphql`) and git smart HTTP
+(`/OWNER/NAME.git/...`). Every request passes the same pipeline: injected faults, token check,
+rate-limit accounting, the handler, then one entry in the request log.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import tempfile
+import threading
+import time
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+from gitops_release.testing import githttp, graphql
+from gitops_release.testing.auth import Credentials, Identity, RateLimiter, Token
+from gitops_release.testing.context import Context
+from gitops_release.testing.faults import (
+    Failure,
+    Fault,
+    FaultBook,
+    FaultHandle,
+    FaultPlan,
+    PrimaryRateLimit,
+    failure_body,
+)
+from gitops_release.testing.gitrepo import now_iso
+from gitops_release.testing.prs import PullEngine
+from gitops_release.testing.render import Renderer, Urls
+from gitops_release.testing.requestlog import Kind, RequestLog, RequestRecord
+from gitops_release.testing.routes import build_router
+from gitops_release.testing.store import RepoState, Store, UserType, valid_name
+from gitops_release.testing.transport import LoopbackServer
+from gitops_release.testing.wire import ApiError, Request, Response, json_response
+
+log = logging.getLogger(__name__)
+
+HOST = "127.0.0.1"
+API_VERSION = "2022-11-28"
+
+
+@dataclass(frozen=True)
+class RepoHandle:
+    """A repository the emulator serves."""
+
+    full_name: str
+    path: Path  # the bare repository on disk
+    clone_url: str  # without credentials; only final once the emulator listens
+    default_branch: str
+
+
+@dataclass(frozen=True)
+class MergedPull:
+    full_name: str
+    number: int
+    sha: str
+
+
+class FakeGitHub:
+    """A GitHub emulator over real bare repositories in `data_dir/OWNER/NAME.git`.
+
+    `tokens` maps token strings to a `Token` (or just the login): each authenticates as that
+    login with the rights the `Token` grants. `orgs` names organisations that exist from the
+    start (as on GitHub, repositories can only be created in existing ones). Repositories
+    already under `data_dir` are served as they are, and each directory there is an owner.
+    Use as a context manager, or call `start()` and `stop()`.
+    """
+
+    def __init__(
+        self,
+        data_dir: str | Path,
+        *,
+        tokens: Mapping[str, Token | str] | None = None,
+        orgs: Iterable[str] = (),
+        port: int = 0,
+    ) -> None:
+        self.data_dir = Path(data_dir).resolve()
+        grants = {
+            secret: grant if isinstance(grant, Token) else Token(grant)
+            for secret, grant in (tokens or {}).items()
+        }
+        self._credentials = Credentials(grants)
+        self._port = port
+        self._store = Store(self.data_dir)
+        self._engine = PullEngine()
+        self._rates = RateLimiter()
+        self._router = build_router()
+        self.faults = FaultBook()
+        self.log = RequestLog()
+        self._server: LoopbackServer | None = None
+        self._thread: threading.Thread | None = None
+        self._scratch: Path | None = None
+        self._urls = Urls(f"http://{HOST}:{port}")
+        for login in self._credentials.logins():
+            self._store.user(login)
+        for org in orgs:
+            self.add_org(org)
+
+    # -- lifecycle ------------------------------------------------------------------------------
+    def start(self) -> FakeGitHub:
+        if self._server is not None:
+            return self
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        self._store.discover(self._credentials.logins())
+        self._scratch = Path(tempfile.mkdtemp(prefix="fakegithub-"))
+        githttp.write_reject_hook(self._scratch / "hooks")
+        server = LoopbackServer((HOST, self._port), self.dispatch)
+        self._urls = Urls(f"http://{HOST}:{server.server_address[1]}")
+        self._server = server
+        self._thread = threading.Thread(
+            target=server.serve_forever, name="fakegithub", kwargs={"poll_interval": 0.1}
+        )
+        self._thread.daemon = True
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        server, thread = self._server, self._thread
+        self._server = self._thread = None
+        if server is not None:
+            server.shutdown()
+            server.close_connections()
+            server.server_close()
+        if thread is not None:
+            thread.join(timeout=10)
+        if self._scratch is not None:
+            shutil.rmtree(self._scratch, ignore_errors=True)
+            self._scratch = None
+
+    def __enter__(self) -> FakeGitHub:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    @property
+    def running(self) -> bool:
+        return self._server is not None
+
+    @property
+    def api_url(self) -> str:
+        """The REST base URL (`Github(base_url=...)`); GraphQL is at `api_url + "/graphql"`."""
+        self._require_running()
+        return self._urls.api
+
+    @property
+    def git_url(self) -> str:
+        """The base of clone URLs: `f"{git_url}/OWNER/NAME.git"`."""
+        self._require_running()
+        return self._urls.git
+
+    def _require_running(self) -> None:
+        if self._server is None:
+            raise RuntimeError("the GitHub emulator is not running; call start() first")
+
+    # -- helpers for tests and demos ------------------------------------------------------------
+    def inject(self, fault: Fault) -> FaultHandle:
+        """Arm a fault (see `gitops_release.testing.faults`); the handle counts its firings."""
+        return self.faults.add(fault)
+
+    def add_token(self, secret: str, grant: Token | str) -> None:
+        """Accept another token from now on."""
+        token = grant if isinstance(grant, Token) else Token(grant)
+        self._credentials.add(secret, token)
+        self._store.user(token.login)
+
+    def add_org(self, login: str) -> None:
+        """Declare the organisation `login`, so `GET /orgs/{org}` and repo creation in it work."""
+        self._store.user(login, kind="Organization")
+
+    def create_repo(
+        self,
+        full_name: str,
+        *,
+        source: str | Path | None = None,
+        private: bool = False,
+        description: str | None = None,
+        default_branch: str = "main",
+        auto_init: bool = False,
+        owner_type: UserType | None = None,
+    ) -> RepoHandle:
+        """Create `OWNER/NAME`, optionally seeded from `source`.
+
+        `source` may be a git repository (bare or with a work tree: all branches and tags are
+        copied and its current branch becomes the default) or a plain directory (its files
+        become one initial commit on `default_branch`). Owners that are not token logins are
+        organisations unless `owner_type` says otherwise.
+        """
+        owner, _, name = full_name.partition("/")
+        if not owner or not valid_name(name):
+            raise ValueError(f"expected OWNER/NAME, got {full_name!r}")
+        if owner_type is None:
+            logins = {login.lower() for login in self._credentials.logins()}
+            owner_type = "User" if owner.lower() in logins else "Organization"
+        with self._store.lock:
+            if self._store.find_repo(owner, name) is not None:
+                raise ValueError(f"{full_name} already exists")
+            author = self._store.user(owner, kind=owner_type).signature
+            repo = self._store.create_repo(
+                owner,
+                name,
+                owner_type=owner_type,
+                author=author,
+                private=private,
+                description=description,
+                default_branch=default_branch,
+                auto_init=auto_init,
+                source=None if source is None else Path(source),
+            )
+            repo.default_branch = repo.git.head_branch() or default_branch
+            return self._handle(repo)
+
+    def repo(self, full_name: str) -> RepoHandle:
+        return self._handle(self._repo(full_name))
+
+    def repos(self) -> tuple[RepoHandle, ...]:
+        with self._store.lock:
+            return tuple(self._handle(repo) for repo in self._store.repos.values())
+
+    def _repo(self, full_name: str) -> RepoState:
+        owner, _, name = full_name.partition("/")
+        repo = self._store.find_repo(owner, name)
+        if repo is None:
+            raise KeyError(f"no repository {full_name} in the emulator")
+        return repo
+
+    def _handle(self, repo: RepoState) -> RepoHandle:
+        # Before start() with port 0 the port is not known yet; clone_url() always is current.
+        clone = f"{self._urls.git}/{repo.full_name}.git"
+        return RepoHandle(repo.full_name, repo.git.path, clone, repo.default_branch)
+
+    def clone_url(self, full_name: str, token: str | None = None) -> str:
+        """The clone URL, with `x-access-token:TOKEN@` credentials when `token` is given."""
+        repo = self._repo(full_name)
+        if token is None:
+            return f"{self.git_url}/{repo.full_name}.git"
+        netloc = urlsplit(self.git_url).netloc
+        user = f"x-access-token:{quote(token, safe='')}"
+        return f"http://{user}@{netloc}/{repo.full_name}.git"
+
+    def ref(self, full_name: str, ref: str) -> str | None:
+        """The commit `ref` (`refs/heads/main`, `main`, a sha, ...) points at, or None."""
+        return self._repo(full_name).git.resolve(ref)
+
+    def set_ref(self, full_name: str, ref: str, sha: str) -> None:
+        """Move (or create) `ref` to `sha` directly in the bare repository."""
+        repo = self._repo(full_name)
+        with self._store.lock:
+            if not repo.git.update_ref(ref, sha):
+                raise ValueError(f"cannot set {ref} to {sha} in {full_name}")
+
+    def delete_ref(self, full_name: str, ref: str) -> None:
+        repo = self._repo(full_name)
+        with self._store.lock:
+            repo.git.delete_ref(ref)
+
+    def pull(self, full_name: str, number: int) -> dict[str, Any]:
+        """Pull request `number` exactly as `GET /repos/{o}/{r}/pulls/{n}` would answer it."""
+        repo = self._repo(full_name)
+        with self._store.lock:
+            self._engine.refresh(repo)
+            pr = repo.pulls[number]
+            return self._renderer().pull(repo, pr, self._engine.facts(repo, pr))
+
+    def comments(self, full_name: str, number: int) -> tuple[str, ...]:
+        """The bodies of the comments on pull request `number`, oldest first."""
+        repo = self._repo(full_name)
+        with self._store.lock:
+            return tuple(c.body for c in repo.comments.values() if c.issue_number == number)
+
+    def run_auto_merge(self) -> tuple[MergedPull, ...]:
+        """Merge every open pull request with auto-merge enabled whose checks all passed.
+
+        GitHub does this on its own once required checks succeed; tests call it at the moment
+        they want that to happen. Conflicting pull requests and ones with failing or pending
+        statuses or check runs are left open.
+        """
+        merged: list[MergedPull] = []
+        with self._store.lock:
+            for repo in list(self._store.repos.values()):
+                self._engine.refresh(repo)
+                for pr in list(repo.pulls.values()):
+                    auto = pr.auto_merge
+                    if auto is None or not self._engine.ready_to_auto_merge(repo, pr):
+                        continue
+                    try:
+                        result = self._engine.merge(
+                            repo,
+                            pr,
+                            method=auto.merge_method,
+                            user=self._store.user(auto.enabled_by),
+                            title=auto.commit_title,
+                            message=auto.commit_message or None,
+                        )
+                    except ApiError:  # conflicts, or the base moved under it
+                        continue
+                    merged.append(MergedPull(repo.full_name, pr.number, result.sha))
+        return tuple(merged)
+
+    # -- request pipeline -----------------------------------------------------------------------
+    def _renderer(self) -> Renderer:
+        return Renderer(self._urls, self._store, self._credentials)
+
+    def dispatch(self, request: Request) -> Response:
+        """Answer one request and log it. Called from the server's request threads."""
+        started = time.monotonic()
+        seq = self.log.next_seq()
+        request_id = f"{seq:04X}:{id(self) & 0xFFFF:04X}:{int(started * 1000) & 0xFFFFFF:06X}"
+        target = githttp.parse_git_path(request.path, request.query)
+        kind: Kind = "git" if target else "graphql" if request.path == "/graphql" else "rest"
+        plan = self.faults.plan(request.method, request.path)
+        identity = self._credentials.identify(request.header("authorization"))
+        route: str | None = None
+        try:
+            for action in plan.actions:  # outside the state lock: actions may use the helpers
+                action()
+            if plan.delay:
+                time.sleep(plan.delay)
+            if plan.failure is not None:
+                response = self._failure(plan.failure, identity, kind, request_id)
+            elif target is not None:
+                response = self._git(request, target, identity, plan)
+            else:
+                response, route = self._api(request, identity, kind)
+        except Exception as error:
+            # A broken fault action or a failing git process: answer, and keep serving.
+            log.exception("emulator error on %s %s", request.method, request.path)
+            response = json_response(500, {"message": f"GitHub emulator error: {error!r}"})
+        response = response.with_headers(
+            [("x-github-request-id", request_id), ("x-github-api-version-selected", API_VERSION)]
+        )
+        self.log.append(
+            RequestRecord(
+                seq=seq,
+                kind=kind,
+                method=request.method,
+                path=request.path,
+                query=request.query,
+                route=route,
+                status=response.status,
+                login=None if identity is None else identity.login,
+                request_json=_json_or_none(request) if kind != "git" else None,
+                response_json=response.payload,
+                content_type=response.content_type,
+                request_id=request_id,
+                duration=time.monotonic() - started,
+                fault=None if plan.failure is None else type(plan.failure).__name__,
+                server=self._urls.api,
+            )
+        )
+        return response
+
+    def _failure(
+        self, failure: Failure, identity: Identity | None, kind: Kind, request_id: str
+    ) -> Response:
+        status, body, extra = failure_body(failure, request_id)
+        headers = list(extra.items())
+        if identity is not None and kind != "git":
+            resource = "graphql" if kind == "graphql" else "core"
+            if isinstance(failure, PrimaryRateLimit):
+                state = self._rates.exhausted(resource, failure.reset_in)
+            else:
+                state = self._rates.consume(identity.login, resource)
+            headers += state.headers()
+        return json_response(status, body, headers)
+
+    def _api(
+        self, request: Request, identity: Identity | None, kind: Kind
+    ) -> tuple[Response, str | None]:
+        if identity is None:
+            message = (
+                "Bad credentials" if request.header("authorization") else "Requires authentication"
+            )
+            return ApiError(401, message).to_response(), None
+        resource = "graphql" if kind == "graphql" else "core"
+        rate = self._rates.consume(identity.login, resource)
+        headers = [
+            *rate.headers(),
+            ("x-oauth-scopes", "repo, workflow"),
+            ("x-accepted-oauth-scopes", ""),
+        ]
+        ctx = Context(
+            request=request,
+            identity=identity,
+            store=self._store,
+            credentials=self._credentials,
+            render=self._renderer(),
+            engine=self._engine,
+            urls=self._urls,
+            rates=self._rates,
+        )
+        match = None if kind == "graphql" else self._router.match(request.method, request.path)
+        route = None if match is None else match.route.template
+        try:
+            if kind == "graphql" and request.method == "POST":
+                response = graphql.handle(ctx, {})
+            elif match is None:
+                response = ApiError(404, "Not Found").to_response()
+            else:
+                with self._store.lock:
+                    response = match.route.handler(ctx, match.params)
+        except ApiError as error:
+            response = error.to_response()
+        except Exception as error:
+            log.exception("emulator error on %s %s", request.method, request.path)
+            response = json_response(500, {"message": f"GitHub emulator error: {error!r}"})
+        return response.with_headers(headers), route
+
+    def _git(
+        self,
+        request: Request,
+        target: githttp.GitTarget,
+        identity: Identity | None,
+        plan: FaultPlan,
+    ) -> Response:
+        if identity is None:
+            return Response(
+                401,
+                b"Authentication required\n",
+                (("WWW-Authenticate", 'Basic realm="GitHub"'),),
+                content_type="text/plain",
+            )
+        repo = self._store.find_repo(target.owner, target.name)
+        if repo is None or not identity.grant.can_read(repo.full_name):
+            return Response(404, b"Repository not found.\n", content_type="text/plain")
+        if target.push and not identity.grant.can_write(repo.full_name):
+            message = f"Permission to {repo.full_name}.git denied to {identity.login}.\n"
+            return Response(403, message.encode(), content_type="text/plain")
+        reject = plan.reject_push
+        if reject is not None and reject.via == "http":
+            return Response(
+                reject.status, f"{reject.message}\n".encode(), content_type="text/plain"
+            )
+        response = githttp.serve(
+            request,
+            project_root=self.data_dir,
+            repo_path=repo.git.path.relative_to(self.data_dir).as_posix(),
+            service=target.service,
+            remote_user=identity.login,
+            reject_message=None if reject is None else reject.message,
+            hooks_dir=None if self._scratch is None else self._scratch / "hooks",
+        )
+        if target.service == "git-receive-pack" and response.status == 200:
+            with self._store.lock:
+                repo.pushed_at = now_iso()
+        return response
+
+
+def _json_or_none(request: Request) -> Any:
+    if not request.body:
+        return None
+    try:
+        return request.json()
+    except ApiError:
+        return None
