@@ -143,9 +143,9 @@ def test_production_targets_master(run_cli: RunCli, manifest_repo: ManifestRepo)
 def test_partial_sparse_clone(
     run_cli: RunCli, manifest_repo: ManifestRepo, tmp_path: Path, fake_github_token: str
 ) -> None:
-    from gitops_release.flows.bump import BumpRequest  # noqa: PLC0415
+    from gitops_release.flows.bump import BumpRequest
     from gitops_release.flows.bump import bump as run_bump
-    from gitops_release.github import connect  # noqa: PLC0415
+    from gitops_release.github import connect
 
     workdir = tmp_path / "clone"
     request = BumpRequest(
@@ -253,7 +253,7 @@ def _commit_to(
 @pytest.fixture
 def authed_git(manifest_repo: ManifestRepo, monkeypatch: pytest.MonkeyPatch) -> None:
     """Let plain `git` in the test talk to the emulator with the token."""
-    from gitops_release.git import auth_env  # noqa: PLC0415
+    from gitops_release.git import auth_env
 
     for key, value in auth_env(manifest_repo.token).items():
         monkeypatch.setenv(key, value)
@@ -326,7 +326,7 @@ def test_downgrade_refused(
 def test_pull_request_failure_leaves_no_branch(
     run_cli: RunCli, manifest_repo: ManifestRepo, fake_github_client: Github
 ) -> None:
-    from gitops_release.testing import ServerError  # noqa: PLC0415
+    from gitops_release.testing import ServerError
 
     manifest_repo.github.inject(
         ServerError(method="POST", path=r"/repos/acme/manifests/pulls", status=500, times=None)

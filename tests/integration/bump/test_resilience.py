@@ -56,7 +56,7 @@ def test_push_race_rebuilds_from_the_moved_base(
 ) -> None:
     # Just before our first push: someone else pushes the PR branch and develop moves on.
     other = tmp_path / "other"
-    from gitops_release.git import auth_env  # noqa: PLC0415
+    from gitops_release.git import auth_env
 
     for key, value in auth_env(manifest_repo.token).items():
         monkeypatch.setenv(key, value)
