@@ -49,7 +49,7 @@ def _data(text: str) -> bytes:
 def _filler(i: int, rev: int) -> str:
     return (
         f"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm-{i}\n"
-        f"data:\n  revision: \"{rev}\"\n  payload: \"{'x' * 200}\"\n"
+        f'data:\n  revision: "{rev}"\n  payload: "{"x" * 200}"\n'
     )
 
 
@@ -61,8 +61,10 @@ def generate(path: Path, *, commits: int, files: int) -> Path:
     stream += b"commit refs/heads/develop\nmark :1\n"
     stream += b"committer Bench <bench@example.com> %d +0000\n" % when
     stream += _data("initial manifests")
-    for name, text in ((".gitops-release.yaml", CONFIG),
-                       ("apps/web/overlays/staging/kustomization.yaml", KUSTOMIZATION)):
+    for name, text in (
+        (".gitops-release.yaml", CONFIG),
+        ("apps/web/overlays/staging/kustomization.yaml", KUSTOMIZATION),
+    ):
         stream += f"M 100644 inline {name}\n".encode() + _data(text)
     for i in range(max(files - 2, 0)):
         stream += f"M 100644 inline other/d{i // 50:03d}/cm{i}.yaml\n".encode()
@@ -75,18 +77,23 @@ def generate(path: Path, *, commits: int, files: int) -> Path:
         stream += b"from :%d\n" % (n - 1)
         stream += f"M 100644 inline other/d{i // 50:03d}/cm{i}.yaml\n".encode()
         stream += _data(_filler(i, n))
-    subprocess.run(["git", "--git-dir", str(path), "fast-import", "--quiet"],
-                   input=bytes(stream), check=True)
+    subprocess.run(
+        ["git", "--git-dir", str(path), "fast-import", "--quiet"], input=bytes(stream), check=True
+    )
     subprocess.run(["git", "--git-dir", str(path), "branch", "master", "develop"], check=True)
-    subprocess.run(["git", "--git-dir", str(path), "symbolic-ref", "HEAD", "refs/heads/master"],
-                   check=True)
+    subprocess.run(
+        ["git", "--git-dir", str(path), "symbolic-ref", "HEAD", "refs/heads/master"], check=True
+    )
     return path
 
 
 def time_bump(github: FakeGitHub, repo: str, tag: str) -> float:
     request = BumpRequest(
-        manifest_repo=repo, env="staging", image=f"ghcr.io/acme/web:{tag}",
-        git_url=github.clone_url(repo), token=TOKEN,
+        manifest_repo=repo,
+        env="staging",
+        image=f"ghcr.io/acme/web:{tag}",
+        git_url=github.clone_url(repo),
+        token=TOKEN,
     )
     started = time.perf_counter()
     result = bump(request, connect(github.api_url, TOKEN, repo))
@@ -106,8 +113,10 @@ def main() -> None:
         started = time.perf_counter()
         big = generate(root / "big.git", commits=args.commits, files=args.files)
         small = generate(root / "small.git", commits=1, files=2)
-        print(f"generated repos in {time.perf_counter() - started:.1f} s "
-              f"(big: {args.commits} commits, {args.files} files; small: 1 commit, 2 files)")
+        print(
+            f"generated repos in {time.perf_counter() - started:.1f} s "
+            f"(big: {args.commits} commits, {args.files} files; small: 1 commit, 2 files)"
+        )
         with FakeGitHub(root / "gh", tokens={TOKEN: Token("octocat")}) as github:
             github.create_repo("acme/big", source=big)
             github.create_repo("acme/small", source=small)
@@ -121,10 +130,14 @@ def main() -> None:
     big_med, small_med = statistics.median(big_times), statistics.median(small_times)
     ratio = big_med / small_med
     print(f"bump latency, median of {args.runs} (each run pushes a new image and updates the PR)")
-    print(f"  big repo   ({args.commits} commits, {args.files} files): {big_med * 1000:7.0f} ms  "
-          f"runs: {', '.join(f'{t * 1000:.0f}' for t in big_times)}")
-    print(f"  small repo (1 commit):                  {small_med * 1000:7.0f} ms  "
-          f"runs: {', '.join(f'{t * 1000:.0f}' for t in small_times)}")
+    print(
+        f"  big repo   ({args.commits} commits, {args.files} files): {big_med * 1000:7.0f} ms  "
+        f"runs: {', '.join(f'{t * 1000:.0f}' for t in big_times)}"
+    )
+    print(
+        f"  small repo (1 commit):                  {small_med * 1000:7.0f} ms  "
+        f"runs: {', '.join(f'{t * 1000:.0f}' for t in small_times)}"
+    )
     print(f"ratio big/small: {ratio:.2f} (target <= 1.50): {'OK' if ratio <= 1.5 else 'MISSED'}")
 
 

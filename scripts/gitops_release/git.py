@@ -168,6 +168,18 @@ class Git:
         sparse.write_text(patterns, encoding="utf-8")
         self.run("checkout", "-q", "-B", "gitops-release-work", rev, network=True)
 
+    def checkout_full(self, rev: str, branch: str = "gitops-release-work") -> None:
+        """Check out every path of `rev` (blobs of that one tree are fetched on demand)."""
+        self.run("config", "core.sparseCheckout", "false")
+        self.run("checkout", "-q", "-f", "-B", branch, rev, network=True)
+
+    def has_commit(self, rev: str) -> bool:
+        return self.run("cat-file", "-e", f"{rev}^{{commit}}", check=False).returncode == 0
+
+    def fetch_commit(self, sha: str, *, depth: int = 2) -> None:
+        """Fetch one commit (and `depth - 1` generations of parents) by its sha."""
+        self.fetch(sha, depth=depth)
+
     def rev_parse(self, rev: str) -> str:
         return self.out("rev-parse", "--verify", "-q", rev)
 

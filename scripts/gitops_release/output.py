@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from gitops_release.flows.bump import BumpResult
+from gitops_release.flows.promote import PromoteResult, Promotion
 from gitops_release.flows.set_image import SetImageResult
 from gitops_release.github import PullRequest
 
@@ -105,3 +106,81 @@ def bump_text(result: BumpResult) -> str:
         lines.append(result.diff.rstrip("\n"))
     lines += [f"  warning: {w}" for w in result.warnings]
     return "\n".join(lines)
+
+
+def _promotion_json(p: Promotion) -> dict[str, Any]:
+    return {
+        "action": p.action,
+        "reason": p.reason or None,
+        "branch": p.branch,
+        "commits": list(p.change.commits) if p.change else [],
+        "pull_request": _pull_json(p.pull_request),
+        "source_pull_request": _pull_json(p.source_pull_request),
+        "images": [{"app": i.app, "image": i.image, "previous": i.previous} for i in p.images],
+        "semantic": p.semantic,
+        "conflicts": list(p.conflicts),
+    }
+
+
+def promote_json(result: PromoteResult) -> dict[str, Any]:
+    """Top-level keys describe the last change of the push; `promotions` lists every change."""
+    items = [_promotion_json(p) for p in result.promotions]
+    last = (
+        items[-1]
+        if items
+        else {
+            "action": "unchanged",
+            "reason": "no changes",
+            "pull_request": None,
+            "source_pull_request": None,
+        }
+    )
+    return {
+        **last,
+        "from_env": result.from_env,
+        "to_env": result.to_env,
+        "base": result.base,
+        "dry_run": result.dry_run,
+        "promotions": items,
+    }
+
+
+def promote_app_json(result: BumpResult, from_env: str, to_env: str) -> dict[str, Any]:
+    return {
+        **bump_json(result),
+        "from_env": from_env,
+        "to_env": to_env,
+        "source_pull_request": None,
+    }
+
+
+def promote_outputs(data: dict[str, Any]) -> dict[str, str]:
+    pull = data.get("pull_request") or {}
+    return {
+        "action": str(data.get("action", "")),
+        "pr-number": str(pull.get("number", "")),
+        "pr-url": str(pull.get("url", "")),
+        "result": json.dumps(data, sort_keys=True),
+    }
+
+
+def promote_summary(result: PromoteResult) -> str:
+    lines = [f"**gitops-release promote** {result.from_env} → {result.to_env}:"]
+    for p in result.promotions:
+        link = f"[#{p.pull_request.number}]({p.pull_request.url})" if p.pull_request else "no PR"
+        what = p.change.short if p.change else "?"
+        lines.append(f"- {what}: {p.action} ({link}){' — ' + p.reason if p.reason else ''}")
+    return "\n".join(lines)
+
+
+def promote_text(result: PromoteResult) -> str:
+    lines = []
+    for p in result.promotions:
+        what = p.change.subject if p.change else "?"
+        lines.append(f"{p.action}: {what}" + (f" ({p.reason})" if p.reason else ""))
+        if p.pull_request:
+            lines.append(f"  pull request #{p.pull_request.number}: {p.pull_request.url}")
+        if p.source_pull_request:
+            lines.append(f"  from #{p.source_pull_request.number}: {p.source_pull_request.title}")
+        lines += [f"  conflict: {f}" for f in p.conflicts]
+    return "\n".join(lines) or "nothing to promote"

@@ -20,10 +20,20 @@ def _which(name: str) -> str | None:
     return shutil.which(name)
 
 
-@cache
 def kustomize_command() -> tuple[str, ...]:
-    """The command that builds a kustomization: `kustomize build` or `kubectl kustomize`."""
-    override = os.environ.get("GITOPS_RELEASE_KUSTOMIZE")
+    """The command that builds a kustomization: `kustomize build` or `kubectl kustomize`.
+
+    `GITOPS_RELEASE_KUSTOMIZE` names a kustomize-compatible executable to use instead. The
+    lookup is cached per value of that variable and of PATH, so changing either takes effect.
+    """
+    return _kustomize_command(
+        os.environ.get("GITOPS_RELEASE_KUSTOMIZE") or None, os.environ.get("PATH", "")
+    )
+
+
+@cache
+def _kustomize_command(override: str | None, search_path: str) -> tuple[str, ...]:
+    del search_path  # part of the cache key only
     if override:
         return (override, "build")
     kustomize = _which("kustomize")
@@ -38,10 +48,17 @@ def kustomize_command() -> tuple[str, ...]:
     )
 
 
-@cache
 def helm_binary() -> str | None:
-    """A `helm` binary, if one is installed (else charts render with helm-python-sdk)."""
-    override = os.environ.get("GITOPS_RELEASE_HELM")
+    """A `helm` binary, if one is installed (else charts render with helm-python-sdk).
+
+    `GITOPS_RELEASE_HELM` names one explicitly; the value `sdk` forces helm-python-sdk.
+    """
+    return _helm_binary(os.environ.get("GITOPS_RELEASE_HELM") or None, os.environ.get("PATH", ""))
+
+
+@cache
+def _helm_binary(override: str | None, search_path: str) -> str | None:
+    del search_path  # part of the cache key only
     if override:
-        return override
+        return None if override == "sdk" else override
     return _which("helm")

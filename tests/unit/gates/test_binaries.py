@@ -176,7 +176,7 @@ def test_parse_polaris_json_sorts_and_yields_findings() -> None:
     parsed = binaries.parse_polaris_json(json.dumps(POLARIS_OUTPUT, indent=2))
     assert parsed.score == 57
     assert [r["Kind"] for r in parsed.results] == ["Deployment", "Service"]
-    from gitops_release.gates.model import ResourceRef  # noqa: PLC0415
+    from gitops_release.gates.model import ResourceRef
 
     def resolve(kind: str, namespace: str, name: str) -> tuple[ResourceRef, str | None, int | None]:
         return (

@@ -39,7 +39,7 @@ def report(tmp_path: Path) -> object:
 
 
 def test_run_gates_judges_and_reports_unparseable_files(report: object, tmp_path: Path) -> None:
-    from gitops_release.gates.model import GateReport  # noqa: PLC0415
+    from gitops_release.gates.model import GateReport
 
     assert isinstance(report, GateReport)
     assert not report.passed
@@ -75,7 +75,7 @@ def test_missing_path_is_an_error(tmp_path: Path) -> None:
 
 
 def test_binary_engine_requires_the_binary(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from gitops_release.errors import GitopsReleaseError  # noqa: PLC0415
+    from gitops_release.errors import GitopsReleaseError
 
     monkeypatch.setenv("PATH", str(tmp_path))
     (tmp_path / "m.yaml").write_text(DEPRECATED)

@@ -91,7 +91,7 @@ def test_registry_allowlist_custom_check(image: str, allowed: bool) -> None:
 
 
 def test_registry_allowlist_through_the_gate_names_the_image(tmp_path: Path) -> None:
-    from gitops_release.gates import GateSettings, run_gates  # noqa: PLC0415
+    from gitops_release.gates import GateSettings, run_gates
 
     cfg = tmp_path / "polaris.yaml"
     cfg.write_text(ALLOWLIST)
