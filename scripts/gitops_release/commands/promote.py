@@ -1,0 +1,133 @@
+"""`gitops-release promote`."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import click
+
+from gitops_release import actions_io, output
+from gitops_release.commands import common
+from gitops_release.errors import UsageError
+
+
+def _push_event() -> dict[str, Any]:
+    path = os.environ.get("GITHUB_EVENT_PATH")
+    if not path or os.environ.get("GITHUB_EVENT_NAME") != "push":
+        return {}
+    data: dict[str, Any] = json.loads(Path(path).read_text(encoding="utf-8"))
+    return data
+
+
+@click.command("promote")
+@common.github_options
+@click.option("--sha", default=None, help="The staging commit [default: the push event's after].")
+@click.option(
+    "--before",
+    default=None,
+    help="Start of a pushed range (rebase merges) [default: the push event's before].",
+)
+@click.option("--from-env", default="staging", show_default=True, help="Source environment.")
+@click.option(
+    "--to-env",
+    default=None,
+    help="Target environment [default: the one whose promote_from is --from-env].",
+)
+@click.option(
+    "--on-conflict",
+    type=click.Choice(["fail", "draft"]),
+    default="fail",
+    show_default=True,
+    help="What to do when the cherry-pick conflicts.",
+)
+@click.option(
+    "--app", default=None, help="Directory-per-environment repos: promote this app's image."
+)
+@click.option("--base", default=None, help="Directory mode: the branch [default: default branch].")
+@click.option("--no-preview", is_flag=True, help="Do not post the preview/gates comment.")
+@click.option("--dry-run", is_flag=True, help="Plan and apply locally; publish nothing.")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+def promote_cmd(
+    manifest_repo: str,
+    api_url: str | None,
+    git_url: str | None,
+    token_env: str,
+    sha: str | None,
+    before: str | None,
+    from_env: str,
+    to_env: str | None,
+    on_conflict: str,
+    app: str | None,
+    base: str | None,
+    *,
+    no_preview: bool,
+    dry_run: bool,
+    as_json: bool,
+) -> None:
+    """Open one production PR per change merged into the staging branch."""
+    from gitops_release.flows.bump import BumpRequest  # noqa: PLC0415
+    from gitops_release.flows.promote import PromoteRequest, promote  # noqa: PLC0415
+    from gitops_release.flows.promote_app import PromoteAppRequest, promote_app  # noqa: PLC0415
+    from gitops_release.github import connect  # noqa: PLC0415
+
+    repo = common.repo_name(manifest_repo)
+    secret = common.token(token_env)
+    forge = connect(common.api_url(api_url), secret, repo)
+    url = common.git_url(git_url, repo)
+    if app is not None:
+        bump_request = BumpRequest(
+            manifest_repo=repo,
+            env=to_env or "",
+            image="",
+            git_url=url,
+            base=base,
+            dry_run=dry_run,
+            token=secret,
+        )
+        result, target = promote_app(
+            PromoteAppRequest(bump_request, app, from_env, to_env, token=secret), forge
+        )
+        data = output.promote_app_json(result, from_env, target)
+        actions_io.set_outputs(output.promote_outputs(data))
+        click.echo(output.dumps(data) if as_json else output.bump_text(result))
+        return
+    event = _push_event()
+    sha = sha or event.get("after")
+    before = before or event.get("before")
+    if not sha:
+        raise UsageError(
+            "promote needs --sha (or a push event in GitHub Actions)",
+            hint="e.g. --sha $(git rev-parse HEAD) on the staging branch",
+        )
+    result_all = promote(
+        PromoteRequest(
+            manifest_repo=repo,
+            git_url=url,
+            sha=sha,
+            before=before,
+            from_env=from_env,
+            to_env=to_env,
+            on_conflict=on_conflict,  # type: ignore[arg-type]
+            dry_run=dry_run,
+            token=secret,
+        ),
+        forge,
+    )
+    data = output.promote_json(result_all)
+    actions_io.set_outputs(output.promote_outputs(data))
+    actions_io.append_summary(output.promote_summary(result_all))
+    click.echo(output.dumps(data) if as_json else output.promote_text(result_all))
+    if result_all.conflicted and any(
+        p.pull_request is None for p in result_all.promotions if p.action == "conflict"
+    ):
+        from gitops_release.flows.promote import PromotionConflict  # noqa: PLC0415
+
+        raise PromotionConflict(
+            "the cherry-pick conflicted; nothing was pushed",
+            hint="the source pull request has a comment with the commands to promote it by hand; "
+            "or run with --on-conflict draft",
+        )
+    del no_preview  # the preview/gates comment is posted once preview is available

@@ -1,0 +1,452 @@
+"""`promote`: turn each change merged into a staging branch into its own production PR.
+
+plan    — find the change (merge commit, squash commit, or rebase-merged commits), its source
+          PR, and whether it should be skipped;
+apply   — cherry-pick it with `-x` onto a fresh branch from the production branch; on a
+          conflict, re-apply image bumps semantically with the edit engine, otherwise stop;
+publish — push with a lease when the tree differs, and create or update the one PR.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from gitops_release import globs, promotion
+from gitops_release.config import Config, Environment, load_config_text
+from gitops_release.edit import write_atomically
+from gitops_release.errors import ConfigError, GitError, GitopsReleaseError, UsageError
+from gitops_release.flows.set_image import plan_for_checkout
+from gitops_release.git import BOT, Git, Identity, auth_env
+from gitops_release.github import Forge, PullRequest
+from gitops_release.promotion import Change, ImageChange
+
+Action = Literal["created", "updated", "unchanged", "skipped", "conflict"]
+OnConflict = Literal["fail", "draft"]
+MAX_ATTEMPTS = 3
+HISTORY_DEPTH = 200
+
+
+class PromotionConflict(GitopsReleaseError):
+    """The cherry-pick conflicted and could not be resolved automatically."""
+
+
+@dataclass(frozen=True)
+class PromoteRequest:
+    manifest_repo: str
+    git_url: str
+    sha: str
+    before: str | None = None
+    from_env: str = "staging"
+    to_env: str | None = None
+    on_conflict: OnConflict = "fail"
+    dry_run: bool = False
+    identity: Identity = BOT
+    token: str = field(default="", repr=False)
+    workdir: Path | None = None
+
+
+@dataclass(frozen=True)
+class Promotion:
+    action: Action
+    reason: str
+    change: Change | None
+    branch: str | None
+    pull_request: PullRequest | None
+    source_pull_request: PullRequest | None
+    images: tuple[ImageChange, ...] = ()
+    semantic: bool = False
+    conflicts: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class PromoteResult:
+    from_env: str
+    to_env: str
+    base: str
+    promotions: tuple[Promotion, ...]
+    dry_run: bool
+
+    @property
+    def conflicted(self) -> bool:
+        return any(p.action == "conflict" for p in self.promotions)
+
+
+def promote(request: PromoteRequest, forge: Forge) -> PromoteResult:
+    default_branch = forge.check_write_access()
+    with tempfile.TemporaryDirectory(prefix="gitops-release-promote-") as tmp:
+        git = Git.init(
+            request.workdir or Path(tmp) / "repo", request.git_url, auth_env(request.token)
+        )
+        heads = git.remote_heads()
+        config = _read_config(git, heads, default_branch, request.manifest_repo)
+        source_env = config.environment(request.from_env)
+        target_env = (
+            config.environment(request.to_env)
+            if request.to_env
+            else config.promotion_target(request.from_env)
+        )
+        if source_env.branch is None or target_env.branch is None:
+            raise UsageError(
+                f"environments '{source_env.name}' and '{target_env.name}' are directories, "
+                "not branches: promote them with --app NAME",
+                hint="directory-per-environment repos promote one app's image at a time",
+            )
+        from_branch, to_branch = source_env.branch, target_env.branch
+        for branch in (from_branch, to_branch):
+            if branch not in heads:
+                raise GitError(f"branch '{branch}' does not exist in {request.manifest_repo}")
+        config = _read_config(git, heads, from_branch, request.manifest_repo)
+        changes = _changes(git, request, forge)
+        promotions = tuple(
+            _promote_one(git, forge, config, request, source_env, target_env, change)
+            for change in changes
+        )
+        return PromoteResult(
+            source_env.name, target_env.name, to_branch, promotions, request.dry_run
+        )
+
+
+def _read_config(git: Git, heads: dict[str, str], branch: str, repo: str) -> Config:
+    if branch not in heads:
+        raise GitError(f"branch '{branch}' does not exist in {repo}")
+    git.fetch_branches(branch)
+    text = git.show(heads[branch], ".gitops-release.yaml")
+    if text is None:
+        raise ConfigError(
+            f"no .gitops-release.yaml on branch '{branch}' of {repo}",
+            hint="commit a .gitops-release.yaml at the root of that branch (docs/config.md)",
+        )
+    return load_config_text(text, source=f".gitops-release.yaml (on {branch})")
+
+
+# -- plan: which change(s) ------------------------------------------------------------------------
+
+
+def _changes(git: Git, request: PromoteRequest, forge: Forge) -> list[Change]:
+    """The changes in `before..sha` (a push), or the one change `sha` is."""
+    if request.before and set(request.before) != {"0"}:
+        git.fetch_commit(request.sha, depth=HISTORY_DEPTH)
+        if not git.has_commit(request.before):
+            raise GitError(
+                f"{request.before[:7]} is not among the last {HISTORY_DEPTH} commits before "
+                f"{request.sha[:7]}",
+                hint="promote the commits one by one with --sha",
+            )
+        commits = git.out(
+            "rev-list", "--first-parent", "--reverse", f"{request.before}..{request.sha}"
+        ).split()
+        return _group(git, forge, commits)
+    git.fetch_commit(request.sha, depth=2)
+    return _group(git, forge, [request.sha])
+
+
+def _group(git: Git, forge: Forge, commits: Sequence[str]) -> list[Change]:
+    """Merge commits are changes of their own; consecutive commits of one PR form one change."""
+    changes: list[Change] = []
+    pending: list[str] = []
+    pending_pr: int | None = None
+
+    def flush() -> None:
+        if pending:
+            changes.append(_change(git, tuple(pending), mainline=False))
+            pending.clear()
+
+    for sha in commits:
+        parents = git.out("rev-list", "--parents", "-n", "1", sha).split()[1:]
+        if len(parents) > 1:
+            flush()
+            changes.append(_change(git, (sha,), mainline=True))
+            pending_pr = None
+            continue
+        pulls = [p.number for p in forge.pulls_for_commit(sha) if p.merged]
+        number = pulls[0] if pulls else None
+        # Rebased commits of one PR are not always all linked to it: only a commit that
+        # belongs to a *different* PR starts a new change.
+        if pending and None not in (number, pending_pr) and number != pending_pr:
+            flush()
+        pending.append(sha)
+        pending_pr = number if number is not None else pending_pr
+    flush()
+    return changes
+
+
+def _change(git: Git, commits: tuple[str, ...], *, mainline: bool) -> Change:
+    messages = [git.out("log", "-1", "--format=%B", c) for c in commits]
+    if mainline:
+        # The merged PR's own commits carry the trailers (e.g. of a bump).
+        head = commits[0]
+        inner = git.out("log", "--format=%B%x00", f"{head}^1..{head}^2", check=False)
+        messages += [m for m in inner.split("\x00") if m.strip()]
+    subject = messages[0].splitlines()[0] if messages and messages[0] else commits[-1][:7]
+    return Change(commits, mainline, subject, tuple(messages))
+
+
+def _source_pull(forge: Forge, change: Change, from_branch: str) -> PullRequest | None:
+    for pull in forge.pulls_for_commit(change.head):
+        if pull.merged and pull.base == from_branch:
+            return pull
+    return None
+
+
+def _changed_files(git: Git, change: Change) -> list[str]:
+    first = change.commits[0]
+    out = git.out("diff", "--name-only", "--no-renames", f"{first}^1", change.head)
+    return [line for line in out.splitlines() if line]
+
+
+# -- apply + publish ------------------------------------------------------------------------------
+
+
+def _promote_one(
+    git: Git,
+    forge: Forge,
+    config: Config,
+    request: PromoteRequest,
+    source_env: Environment,
+    target_env: Environment,
+    change: Change,
+) -> Promotion:
+    to_branch = target_env.branch or ""
+    source = _source_pull(forge, change, source_env.branch or "")
+    files = _changed_files(git, change)
+    images = promotion.image_changes(change.messages)
+    # An image bump is always promoted, even when it only touched staging-only files.
+    exclude = () if images else config.promote_exclude
+    reason = promotion.skip_reason(change, source, files, exclude)
+    if reason:
+        return Promotion("skipped", reason, change, None, None, source)
+    branch = promotion.branch_for(change, source)
+    for _attempt in range(MAX_ATTEMPTS):
+        heads = git.remote_heads()
+        base_sha, remote = heads[to_branch], heads.get(branch)
+        git.fetch_branches(to_branch, *([branch] if remote else []))
+        git.checkout_full(base_sha)
+        conflicts = _cherry_pick(git, change, request.identity)
+        semantic = False
+        if conflicts and images:
+            _reapply(git, config, target_env.name, change, images, request.identity)
+            conflicts, semantic = [], True
+        elif not conflicts:
+            _retarget(git, config, base_sha, files, target_env.name, images, request.identity)
+        if conflicts and request.on_conflict == "fail":
+            return _conflict(forge, request, to_branch, branch, change, source, conflicts)
+        if not conflicts and git.tree_of("HEAD") == git.tree_of(base_sha):
+            return Promotion(
+                "unchanged",
+                f"{to_branch} already has this change",
+                change,
+                branch,
+                forge.find_open_pull(branch, to_branch),
+                source,
+                images,
+            )
+        if conflicts:  # draft: keep what applied cleanly, never conflict markers
+            git.run(
+                "commit",
+                "-q",
+                "--allow-empty",
+                "--no-verify",
+                "-m",
+                f"Promote {change.short}: cherry-pick conflicted, resolve by hand",
+                extra_env=request.identity.env(),
+            )
+        title = promotion.title_for(target_env.name, change, source)
+        commands = promotion.manual_commands(change, to_branch, branch, conflicts)
+        body = promotion.body_for(
+            from_env=source_env.name,
+            to_env=target_env.name,
+            change=change,
+            source=source,
+            images=images,
+            semantic=semantic,
+            conflict_files=conflicts,
+            commands=commands,
+        )
+        existing = forge.find_open_pull(branch, to_branch)
+        if request.dry_run:
+            return Promotion(
+                "updated" if existing else "created",
+                "dry run: nothing published",
+                change,
+                branch,
+                existing,
+                source,
+                images,
+                semantic,
+                tuple(conflicts),
+            )
+        same_tree = remote is not None and git.tree_of(remote) == git.tree_of("HEAD")
+        pushed = False
+        if not same_tree:
+            if not git.push_with_lease(branch, remote):
+                continue
+            pushed = True
+        pull, action = _publish(
+            forge, existing, branch, to_branch, title, body, pushed, draft=bool(conflicts)
+        )
+        labels = [
+            *(source.labels if source else ()),
+            promotion.PROMOTION_LABEL,
+            *config.promote_labels,
+        ]
+        if conflicts:
+            labels.append(promotion.CONFLICT_LABEL)
+        forge.add_labels(pull.number, [lbl for lbl in labels if lbl != promotion.SKIP_LABEL])
+        return Promotion(
+            "conflict" if conflicts else action,
+            "cherry-pick conflicted: opened as a draft" if conflicts else "",
+            change,
+            branch,
+            pull,
+            source,
+            images,
+            semantic,
+            tuple(conflicts),
+        )
+    raise GitError(
+        f"gave up after {MAX_ATTEMPTS} attempts: {branch} kept moving while pushing",
+        hint="another promotion of the same change is running; run again",
+    )
+
+
+def _cherry_pick(git: Git, change: Change, identity: Identity) -> list[str]:
+    """Cherry-pick the change; returns the conflicting files (the pick is then aborted)."""
+    for sha in change.commits:
+        args = ["cherry-pick", "-x", "--allow-empty", "--keep-redundant-commits"]
+        if change.mainline:
+            args += ["-m", "1"]
+        result = git.run(*args, sha, check=False, network=True, extra_env=identity.env())
+        if result.returncode != 0:
+            conflicts = git.out("diff", "--name-only", "--diff-filter=U").splitlines()
+            git.run("cherry-pick", "--abort", check=False)
+            if not conflicts:
+                raise GitError(f"git cherry-pick {sha[:7]} failed: {result.err.strip()}")
+            return conflicts
+    return []
+
+
+def _retarget(
+    git: Git,
+    config: Config,
+    base_sha: str,
+    files: Sequence[str],
+    to_env: str,
+    images: Sequence[ImageChange],
+    identity: Identity,
+) -> None:
+    """Make the cherry-pick mean the same thing in the target environment.
+
+    Files the config marks as environment-only (promote.exclude) go back to the target branch's
+    version, and each bumped image is also set on the target environment's own targets (they
+    differ when environments have their own overlays or values files).
+    """
+    for name in (f for f in files if globs.matches(f, config.promote_exclude)):
+        if git.run("cat-file", "-e", f"{base_sha}:{name}", check=False).returncode == 0:
+            git.run("checkout", "-q", base_sha, "--", name, network=True)
+        else:
+            git.run("rm", "-q", "--ignore-unmatch", "--", name)
+    for image in images:
+        changes, _ = plan_for_checkout(
+            git.cwd,
+            config,
+            env=to_env,
+            image_ref=image.image,
+            app_name=image.app,
+            allow_downgrade=False,
+        )
+        write_atomically(git.cwd, changes)
+    git.run("add", "-A")
+    if git.run("diff", "--cached", "--quiet", check=False).returncode != 0:
+        git.run(
+            "commit",
+            "-q",
+            "--amend",
+            "--no-edit",
+            "--no-verify",
+            "--allow-empty",
+            extra_env=identity.env(),
+        )
+
+
+def _reapply(
+    git: Git,
+    config: Config,
+    to_env: str,
+    change: Change,
+    images: Sequence[ImageChange],
+    identity: Identity,
+) -> None:
+    """Set each bumped image on the target environment's targets with the edit engine."""
+    git.run("reset", "-q", "--hard", "HEAD")
+    for image in images:
+        changes, _ = plan_for_checkout(
+            git.cwd,
+            config,
+            env=to_env,
+            image_ref=image.image,
+            app_name=image.app,
+            allow_downgrade=False,
+        )
+        write_atomically(git.cwd, changes)
+    summary = ", ".join(f"{i.app} → {i.image}" for i in images)
+    git.run("add", "-A")
+    git.run(
+        "commit",
+        "-q",
+        "--no-verify",
+        "-m",
+        f"{change.subject}\n\nRe-applied with the edit engine on {to_env} ({summary}): the "
+        f"cherry-pick of {change.short} conflicted.\n\n(cherry picked from commit "
+        f"{change.head})",
+        extra_env=identity.env(),
+    )
+
+
+def _conflict(
+    forge: Forge,
+    request: PromoteRequest,
+    to_branch: str,
+    branch: str,
+    change: Change,
+    source: PullRequest | None,
+    conflicts: Sequence[str],
+) -> Promotion:
+    commands = promotion.manual_commands(change, to_branch, branch, conflicts)
+    if source is not None and not request.dry_run:
+        forge.create_comment(
+            source.number,
+            promotion.conflict_comment(to_branch, to_branch, change, conflicts, commands),
+        )
+    return Promotion(
+        "conflict",
+        f"cherry-pick onto {to_branch} conflicts in {', '.join(conflicts)}",
+        change,
+        branch,
+        None,
+        source,
+        conflicts=tuple(conflicts),
+    )
+
+
+def _publish(
+    forge: Forge,
+    existing: PullRequest | None,
+    branch: str,
+    base: str,
+    title: str,
+    body: str,
+    pushed: bool,  # noqa: FBT001 - internal helper
+    *,
+    draft: bool,
+) -> tuple[PullRequest, Literal["created", "updated", "unchanged"]]:
+    if existing is None:
+        return forge.create_pull(
+            head=branch, base=base, title=title, body=body, draft=draft
+        ), "created"
+    updated = forge.update_pull(existing.number, title=title, body=body)
+    changed = pushed or updated.title != existing.title or updated.body != existing.body
+    return updated, "updated" if changed else "unchanged"

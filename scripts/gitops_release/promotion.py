@@ -1,0 +1,150 @@
+"""Pure pieces of promotion: what a change is, when to skip it, and what the PR says."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from gitops_release import globs, trailers
+from gitops_release.github import PullRequest
+
+SKIP_LABEL = "no-promote"
+SKIP_MARK = "[skip promote]"
+PROMOTION_LABEL = "promotion"
+CONFLICT_LABEL = "promotion-conflict"
+MARKER = "<!-- gitops-release:promote -->"
+_TRAILER_LINE = re.compile(r"^(Gitops-Release-[A-Za-z-]+):\s*(.+)$", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class Change:
+    """One staging change to promote: a merge commit (mainline 1), or one or more commits."""
+
+    commits: tuple[str, ...]
+    mainline: bool  # cherry-pick with -m 1
+    subject: str
+    messages: tuple[str, ...]
+
+    @property
+    def head(self) -> str:
+        return self.commits[-1]
+
+    @property
+    def short(self) -> str:
+        return self.head[:7]
+
+
+@dataclass(frozen=True)
+class ImageChange:
+    app: str
+    image: str
+    previous: str | None
+
+
+def image_changes(messages: Sequence[str]) -> tuple[ImageChange, ...]:
+    """Image bumps recorded in gitops-release trailers anywhere in the change's messages.
+
+    Trailers are looked for on any line, not only in the last paragraph: a squash merge puts the
+    original commit messages, trailers included, into the body of one commit.
+    """
+    found: dict[str, ImageChange] = {}
+    for message in messages:
+        pairs: dict[str, str] = {}
+        for key, value in _TRAILER_LINE.findall(message):
+            pairs[key] = value.strip()
+            if key == trailers.IMAGE and trailers.APP in pairs:
+                app = pairs[trailers.APP]
+                found[app] = ImageChange(app, value.strip(), pairs.get(trailers.PREVIOUS))
+        if trailers.APP in pairs and trailers.IMAGE in pairs:
+            app = pairs[trailers.APP]
+            found[app] = ImageChange(app, pairs[trailers.IMAGE], pairs.get(trailers.PREVIOUS))
+    return tuple(found.values())
+
+
+def skip_reason(
+    change: Change, source: PullRequest | None, files: Sequence[str], exclude: Sequence[str]
+) -> str | None:
+    if source is not None and SKIP_LABEL in source.labels:
+        return f"the source pull request #{source.number} has the label '{SKIP_LABEL}'"
+    if any(SKIP_MARK in message for message in change.messages):
+        return f"the commit message contains '{SKIP_MARK}'"
+    if files and exclude and all(globs.matches(f, exclude) for f in files):
+        return "every changed file is excluded from promotion (promote.exclude)"
+    if not files:
+        return "the change has no file changes"
+    return None
+
+
+def branch_for(change: Change, source: PullRequest | None) -> str:
+    return f"gitops-release/promote/{source.number if source else change.short}"
+
+
+def title_for(to_env: str, change: Change, source: PullRequest | None) -> str:
+    return f"[{to_env}] {source.title if source else change.subject}"
+
+
+def body_for(
+    *,
+    from_env: str,
+    to_env: str,
+    change: Change,
+    source: PullRequest | None,
+    images: Sequence[ImageChange],
+    semantic: bool,
+    conflict_files: Sequence[str] = (),
+    commands: str = "",
+) -> str:
+    origin = f"#{source.number} ({source.title})" if source else f"commit {change.short}"
+    lines = [MARKER, f"Promotes {origin} from **{from_env}** to **{to_env}**."]
+    commits = ", ".join(c[:7] for c in change.commits)
+    how = "cherry-picked with `-x -m 1`" if change.mainline else "cherry-picked with `-x`"
+    lines.append(f"\nCommits: {commits} ({how}).")
+    if images:
+        lines += ["", "| app | image | was |", "| --- | --- | --- |"]
+        lines += [f"| {i.app} | `{i.image}` | `{i.previous or '—'}` |" for i in images]
+    if semantic:
+        lines.append(
+            f"\n> [!NOTE]\n> The cherry-pick conflicted with {to_env}. Because this change is an "
+            f"image bump made by gitops-release, it was re-applied with the edit engine on the "
+            f"{to_env} targets instead: only the image tokens changed."
+        )
+    if conflict_files:
+        listing = "\n".join(f"> - `{f}`" for f in conflict_files)
+        lines.append(
+            f"\n> [!WARNING]\n> **Draft: the cherry-pick conflicted** in:\n{listing}\n>\n"
+            "> This pull request contains the commits that applied cleanly (possibly none). "
+            "Resolve the rest by hand:\n\n```sh\n" + commands + "```"
+        )
+    lines.append(
+        "\n<sub>Opened by gitops-release: one production pull request per staging change.</sub>"
+    )
+    return "\n".join(lines) + "\n"
+
+
+def manual_commands(
+    change: Change, to_branch: str, branch: str, conflict_files: Sequence[str]
+) -> str:
+    pick = " ".join(change.commits)
+    mainline = " -m 1" if change.mainline else ""
+    files = " ".join(conflict_files)
+    return (
+        f"git fetch origin {to_branch} {change.head}\n"
+        f"git switch -c {branch} origin/{to_branch}\n"
+        f"git cherry-pick -x{mainline} {pick}\n"
+        f"# resolve the conflicts in: {files}\n"
+        f"git add {files} && git cherry-pick --continue\n"
+        f"git push origin {branch}\n"
+    )
+
+
+def conflict_comment(
+    to_env: str, to_branch: str, change: Change, conflict_files: Sequence[str], commands: str
+) -> str:
+    listing = "\n".join(f"- `{f}`" for f in conflict_files)
+    return (
+        f"{MARKER}\n**gitops-release could not promote this change to {to_env}**: cherry-picking "
+        f"{change.short} onto `{to_branch}` conflicts in:\n\n{listing}\n\n"
+        "Nothing was pushed. To promote it by hand:\n\n"
+        f"```sh\n{commands}```\n\nthen open a pull request to `{to_branch}`.\n"
+    )
