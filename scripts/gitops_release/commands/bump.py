@@ -81,7 +81,9 @@ def bump_cmd(
     actions_io.set_outputs(output.bump_outputs(result))
     actions_io.append_summary(output.bump_summary(result))
     for warning in result.warnings:
-        actions_io.command("warning", warning, title="gitops-release bump")
+        if actions_io.in_actions():
+            actions_io.command("warning", warning, title="gitops-release bump")
+        click.echo(f"warning: {warning}", err=True)
     if as_json:
         click.echo(output.dumps(data))
     else:

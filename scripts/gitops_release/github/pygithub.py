@@ -178,14 +178,15 @@ class GitHubForge:
             self._repo.get_issue(number).add_to_labels(*labels)
 
     def request_reviewers(self, number: int, reviewers: Sequence[str]) -> list[str]:
-        if not reviewers:
-            return []
-        try:
-            self._repo.get_pull(number).create_review_request(reviewers=list(reviewers))
-        except GithubException as exc:
-            err = describe(exc, action="request reviewers", repo=self.full_name)
-            return [f"{err.message} (reviewers: {', '.join(reviewers)})"]
-        return []
+        # One request per reviewer: GitHub refuses the whole list if one login is unknown.
+        warnings = []
+        for reviewer in reviewers:
+            try:
+                self._repo.get_pull(number).create_review_request(reviewers=[reviewer])
+            except GithubException as exc:
+                err = describe(exc, action="request a review", repo=self.full_name)
+                warnings.append(f"could not request a review from {reviewer}: {err.message}")
+        return warnings
 
     @_errors("enable auto-merge")
     def enable_auto_merge(self, number: int, method: str = "SQUASH") -> None:

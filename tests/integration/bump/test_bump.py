@@ -348,3 +348,19 @@ def test_dry_run_publishes_nothing(
     assert data["action"] == "created"
     assert data["pull_request"] is None
     assert_nothing_left(manifest_repo, fake_github_client)
+
+
+def test_reviewers_and_auto_merge(
+    run_cli: RunCli, manifest_repo: ManifestRepo, fake_github_client: Github
+) -> None:
+    manifest_repo.github.add_token("bob-token-0123456789", Token("bob"))  # a collaborator
+    code, data, err = bump(
+        run_cli, manifest_repo, "--env", "staging", "--image", f"{WEB}:1.4.2",
+        "--reviewer", "bob", "--reviewer", "nobody-here", "--auto-merge",
+    )
+    assert code == 0, err
+    pull = fake_github_client.get_repo(manifest_repo.name).get_pull(data["pull_request"]["number"])
+    assert [u.login for u in pull.requested_reviewers] == ["bob"]
+    assert any("nobody-here" in w for w in data["warnings"])
+    assert pull.raw_data["auto_merge"] is not None
+    assert pull.raw_data["auto_merge"]["merge_method"] == "squash"
