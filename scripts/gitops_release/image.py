@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
+import semver
 from docker_image import reference as _ref
 
 from gitops_release.errors import ImageRefError
@@ -81,6 +82,16 @@ def normalize_repository(repository: str) -> str:
         if "/" not in remainder:
             remainder = f"library/{remainder}"
     return f"{domain}/{remainder}"
+
+
+def semver_of(tag: str | None) -> semver.Version | None:
+    """The semantic version a tag spells (`1.2.3` or `v1.2.3`), or None."""
+    if not tag:
+        return None
+    try:
+        return semver.Version.parse(tag[1:] if tag[:1] in "vV" else tag)
+    except ValueError:
+        return None
 
 
 def _why(value: str) -> str:

@@ -8,8 +8,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-import semver
-
 from gitops_release.config import App, Config, Target
 from gitops_release.edit.document import YamlFile
 from gitops_release.edit.model import Edit, FileChange
@@ -22,7 +20,7 @@ from gitops_release.edit.targets import (
 )
 from gitops_release.edit.verify import apply_splices, verify
 from gitops_release.errors import ConfigError, DowngradeRefused, ManifestError
-from gitops_release.image import ImageRef, normalize_repository
+from gitops_release.image import ImageRef, normalize_repository, semver_of
 
 KUSTOMIZATION_NAMES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
 MANIFEST_SUFFIXES = (".yaml", ".yml")
@@ -109,12 +107,12 @@ def plan_set_image(
 
 
 def _refuse_downgrade(edits: Sequence[Edit], ref: ImageRef) -> None:
-    new = _semver(ref.tag)
+    new = semver_of(ref.tag)
     if new is None:
         return
     for edit in edits:
         old_tag = _tag_of(edit.old_image)
-        old = _semver(old_tag)
+        old = semver_of(old_tag)
         if old is not None and new < old:
             raise DowngradeRefused(
                 f"{edit.file}:{edit.line}: refusing to downgrade {old_tag} → {ref.tag}",
@@ -128,15 +126,6 @@ def _tag_of(image: str | None) -> str | None:
     body = image.split("@", 1)[0]
     last = body.rsplit("/", 1)[-1]
     return last.split(":", 1)[1] if ":" in last else None
-
-
-def _semver(tag: str | None) -> semver.Version | None:
-    if not tag:
-        return None
-    try:
-        return semver.Version.parse(tag[1:] if tag[:1] in "vV" else tag)
-    except ValueError:
-        return None
 
 
 def manifest_files(path: str, listing: Sequence[str]) -> tuple[str, ...]:

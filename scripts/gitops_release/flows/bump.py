@@ -13,8 +13,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-import semver
-
 from gitops_release import image as images
 from gitops_release import trailers
 from gitops_release.config import Config, load_config_text
@@ -23,7 +21,7 @@ from gitops_release.edit.model import Edit
 from gitops_release.errors import ConfigError, GitError, GitHubError
 from gitops_release.flows.set_image import plan_for_checkout, unified_diff
 from gitops_release.git import BOT, Git, Identity, auth_env
-from gitops_release.github import Forge, PullRequest
+from gitops_release.github import Forge, PullRequest, upsert_pull
 
 Action = Literal["created", "updated", "unchanged"]
 MARKER = "<!-- gitops-release:bump -->"
@@ -208,7 +206,7 @@ def _bump_in(git: Git, config: Config, base: str, request: BumpRequest, forge: F
         title = pr_title(app.name, request.env, str(ref))
         body = pr_body(app.name, request.env, str(ref), previous, edits, request.source, base)
         try:
-            pull, action = _publish_pull(forge, existing, branch, base, title, body, pushed)
+            pull, action = upsert_pull(forge, existing, branch, base, title, body, pushed)
         except GitHubError:
             if pushed and remote is None:
                 git.delete_remote_branch(branch, commit)  # leave no stray branch behind
@@ -226,30 +224,6 @@ def _bump_in(git: Git, config: Config, base: str, request: BumpRequest, forge: F
     )
 
 
-def _publish_pull(
-    forge: Forge,
-    existing: PullRequest | None,
-    branch: str,
-    base: str,
-    title: str,
-    body: str,
-    pushed: bool,  # noqa: FBT001 - internal helper
-) -> tuple[PullRequest, Action]:
-    if existing is None:
-        try:
-            return forge.create_pull(head=branch, base=base, title=title, body=body), "created"
-        except GitHubError as exc:
-            if "already exists" not in exc.message:
-                raise
-            # A concurrent bump opened it a moment ago: update that one instead.
-            existing = forge.find_open_pull(branch, base)
-            if existing is None:
-                raise
-    updated = forge.update_pull(existing.number, title=title, body=body)
-    changed = pushed or updated.title != existing.title or updated.body != existing.body
-    return updated, "updated" if changed else "unchanged"
-
-
 def _newer_on_branch(git: Git, remote: str, ref: images.ImageRef) -> str | None:
     """The image on the PR branch when it is a strictly newer semver than ours."""
     message = git.out("log", "-1", "--format=%B", remote)
@@ -260,19 +234,10 @@ def _newer_on_branch(git: Git, remote: str, ref: images.ImageRef) -> str | None:
         theirs = images.parse(found[-1])
     except Exception:
         return None
-    mine, other = _semver(ref.tag), _semver(theirs.tag)
+    mine, other = images.semver_of(ref.tag), images.semver_of(theirs.tag)
     if mine is not None and other is not None and other > mine:
         return str(theirs)
     return None
-
-
-def _semver(tag: str | None) -> semver.Version | None:
-    if not tag:
-        return None
-    try:
-        return semver.Version.parse(tag[1:] if tag[:1] in "vV" else tag)
-    except ValueError:
-        return None
 
 
 @dataclass(frozen=True)

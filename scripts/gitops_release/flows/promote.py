@@ -21,7 +21,7 @@ from gitops_release.edit import write_atomically
 from gitops_release.errors import ConfigError, GitError, GitopsReleaseError, UsageError
 from gitops_release.flows.set_image import plan_for_checkout
 from gitops_release.git import BOT, Git, Identity, auth_env
-from gitops_release.github import Forge, PullRequest
+from gitops_release.github import Forge, PullRequest, upsert_pull
 from gitops_release.promotion import Change, ImageChange
 
 Action = Literal["created", "updated", "unchanged", "skipped", "conflict"]
@@ -285,7 +285,7 @@ def _promote_one(
             if not git.push_with_lease(branch, remote):
                 continue
             pushed = True
-        pull, action = _publish(
+        pull, action = upsert_pull(
             forge, existing, branch, to_branch, title, body, pushed, draft=bool(conflicts)
         )
         labels = [
@@ -349,16 +349,7 @@ def _retarget(
             git.run("checkout", "-q", base_sha, "--", name, network=True)
         else:
             git.run("rm", "-q", "--ignore-unmatch", "--", name)
-    for image in images:
-        changes, _ = plan_for_checkout(
-            git.cwd,
-            config,
-            env=to_env,
-            image_ref=image.image,
-            app_name=image.app,
-            allow_downgrade=False,
-        )
-        write_atomically(git.cwd, changes)
+    _set_images(git, config, to_env, images)
     git.run("add", "-A")
     if git.run("diff", "--cached", "--quiet", check=False).returncode != 0:
         git.run(
@@ -372,6 +363,20 @@ def _retarget(
         )
 
 
+def _set_images(git: Git, config: Config, env: str, images: Sequence[ImageChange]) -> None:
+    """Set each image on `env`'s targets in the checkout, with the edit engine."""
+    for image in images:
+        changes, _ = plan_for_checkout(
+            git.cwd,
+            config,
+            env=env,
+            image_ref=image.image,
+            app_name=image.app,
+            allow_downgrade=False,
+        )
+        write_atomically(git.cwd, changes)
+
+
 def _reapply(
     git: Git,
     config: Config,
@@ -382,16 +387,7 @@ def _reapply(
 ) -> None:
     """Set each bumped image on the target environment's targets with the edit engine."""
     git.run("reset", "-q", "--hard", "HEAD")
-    for image in images:
-        changes, _ = plan_for_checkout(
-            git.cwd,
-            config,
-            env=to_env,
-            image_ref=image.image,
-            app_name=image.app,
-            allow_downgrade=False,
-        )
-        write_atomically(git.cwd, changes)
+    _set_images(git, config, to_env, images)
     summary = ", ".join(f"{i.app} → {i.image}" for i in images)
     git.run("add", "-A")
     git.run(
@@ -430,23 +426,3 @@ def _conflict(
         source,
         conflicts=tuple(conflicts),
     )
-
-
-def _publish(
-    forge: Forge,
-    existing: PullRequest | None,
-    branch: str,
-    base: str,
-    title: str,
-    body: str,
-    pushed: bool,  # noqa: FBT001 - internal helper
-    *,
-    draft: bool,
-) -> tuple[PullRequest, Literal["created", "updated", "unchanged"]]:
-    if existing is None:
-        return forge.create_pull(
-            head=branch, base=base, title=title, body=body, draft=draft
-        ), "created"
-    updated = forge.update_pull(existing.number, title=title, body=body)
-    changed = pushed or updated.title != existing.title or updated.body != existing.body
-    return updated, "updated" if changed else "unchanged"

@@ -9,6 +9,7 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
+from gitops_release.actions_io import escape_data, escape_property
 from gitops_release.gates.model import Finding, GateReport, Problem
 from gitops_release.gates.polaris.builtin_checks import BUILTIN_CHECKS
 from gitops_release.gates.policy import CHECK_DEPRECATED, CHECK_MIN_SCORE, CHECK_REMOVED
@@ -262,16 +263,6 @@ def to_sarif(report: GateReport, *, tool_version: str = "0.1.0") -> dict[str, An
 
 
 # --- github actions ---------------------------------------------------------------------------
-
-
-def escape_data(text: str) -> str:
-    """GitHub workflow-command message escaping."""
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def escape_property(text: str) -> str:
-    """Workflow-command property escaping (also `:` and `,`, which delimit properties)."""
-    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
 def annotation(

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Literal, Protocol
+
+from gitops_release.errors import GitHubError
 
 
 @dataclass(frozen=True)
@@ -68,3 +70,34 @@ class Forge(Protocol):
     def set_status(
         self, sha: str, *, state: str, context: str, description: str, target_url: str | None
     ) -> None: ...
+
+
+def upsert_pull(
+    forge: Forge,
+    existing: PullRequest | None,
+    branch: str,
+    base: str,
+    title: str,
+    body: str,
+    pushed: bool,  # noqa: FBT001 - positional by design: (forge, existing, ..., pushed)
+    *,
+    draft: bool = False,
+) -> tuple[PullRequest, Literal["created", "updated", "unchanged"]]:
+    """Create the PR for `branch`, or update the open one: never a second PR for a branch.
+
+    "already exists" from a concurrent run is success: that PR is updated instead.
+    """
+    if existing is None:
+        try:
+            pull = forge.create_pull(head=branch, base=base, title=title, body=body, draft=draft)
+        except GitHubError as exc:
+            if "already exists" not in exc.message:
+                raise
+            existing = forge.find_open_pull(branch, base)
+            if existing is None:
+                raise
+        else:
+            return pull, "created"
+    updated = forge.update_pull(existing.number, title=title, body=body)
+    changed = pushed or updated.title != existing.title or updated.body != existing.body
+    return updated, "updated" if changed else "unchanged"

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from jsonschema import Draft4Validator
 
+from gitops_release import actions_io
 from gitops_release.gates import GateSettings, reporters, run_gates
 from gitops_release.gates.model import Finding, Problem, ResourceRef, make_report
 
@@ -154,7 +155,7 @@ def test_annotations_escape_properties_and_data() -> None:
     )
     assert first.endswith("100%25 bad%0D%0Areally, truly: bad")
     assert second == "::warning title=deprecated-api/deprecated-api::v1 X y: m"
-    assert reporters.escape_property("a:b,c%") == "a%3Ab%2Cc%25"
+    assert actions_io.escape_property("a:b,c%") == "a%3Ab%2Cc%25"
 
 
 def test_markdown_fits_the_budget_with_a_notice() -> None:
