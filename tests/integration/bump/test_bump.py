@@ -355,8 +355,17 @@ def test_reviewers_and_auto_merge(
 ) -> None:
     manifest_repo.github.add_token("bob-token-0123456789", Token("bob"))  # a collaborator
     code, data, err = bump(
-        run_cli, manifest_repo, "--env", "staging", "--image", f"{WEB}:1.4.2",
-        "--reviewer", "bob", "--reviewer", "nobody-here", "--auto-merge",
+        run_cli,
+        manifest_repo,
+        "--env",
+        "staging",
+        "--image",
+        f"{WEB}:1.4.2",
+        "--reviewer",
+        "bob",
+        "--reviewer",
+        "nobody-here",
+        "--auto-merge",
     )
     assert code == 0, err
     pull = fake_github_client.get_repo(manifest_repo.name).get_pull(data["pull_request"]["number"])

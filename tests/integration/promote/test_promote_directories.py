@@ -30,12 +30,16 @@ apps:
 
 
 def kustomization(tag: str) -> str:
-    return f"resources: [deployment.yaml]\nimages:\n  - name: ghcr.io/acme/web\n    newTag: \"{tag}\"\n"
+    return (
+        f'resources: [deployment.yaml]\nimages:\n  - name: ghcr.io/acme/web\n    newTag: "{tag}"\n'
+    )
 
 
 @pytest.fixture
 def directory_repo(
-    fake_github: FakeGitHub, fake_github_token: str, tmp_path: Path,
+    fake_github: FakeGitHub,
+    fake_github_token: str,
+    tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> ManifestRepo:
     files = {
@@ -52,8 +56,17 @@ def directory_repo(
 def test_promote_app_between_directories(
     run_cli: RunCli, directory_repo: ManifestRepo, fake_github_client: Github
 ) -> None:
-    result = run_cli("promote", *directory_repo.cli_args(), "--from-env", "staging",
-                     "--to-env", "production", "--app", "web", "--json")
+    result = run_cli(
+        "promote",
+        *directory_repo.cli_args(),
+        "--from-env",
+        "staging",
+        "--to-env",
+        "production",
+        "--app",
+        "web",
+        "--json",
+    )
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert data["action"] == "created"
