@@ -1,0 +1,88 @@
+"""Rendering charts: the `helm` binary when one is installed, else helm-python-sdk in a child
+process (`render.helm_sdk`). Both get the same inputs and give `helm template` output."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from gitops_release.errors import RenderError
+from gitops_release.render import tools
+from gitops_release.render.helm_values import set_expression
+from gitops_release.render.model import HelmOptions, RenderRoot
+
+_MAX_ERROR = 3000
+
+
+class HelmRenderer:
+    """Renders one chart root."""
+
+    kind = "helm"
+
+    def render(self, root: RenderRoot, checkout: Path, *, timeout: float, scratch: Path) -> str:
+        options = root.helm or HelmOptions(release_name=root.name)
+        binary = tools.helm_binary()
+        if binary is not None:
+            return _render_binary(binary, root, options, checkout, timeout=timeout, scratch=scratch)
+        return _render_sdk(root, options, checkout, timeout=timeout)
+
+
+def _render_binary(
+    binary: str,
+    root: RenderRoot,
+    options: HelmOptions,
+    checkout: Path,
+    *,
+    timeout: float,
+    scratch: Path,
+) -> str:
+    home = scratch / "helm-home"
+    args = [binary, "template", options.release_name, str(checkout / root.path), "--skip-tests"]
+    args += ["--namespace", options.namespace or "default"]
+    if not options.skip_crds:
+        args.append("--include-crds")
+    for values in options.value_files:
+        args += ["--values", str(checkout / values)]
+    if options.values:
+        inline = scratch / f"values-{abs(hash(root.key)):x}.yaml"
+        inline.write_text(options.values, encoding="utf-8")
+        args += ["--values", str(inline)]
+    for param in options.parameters:
+        flag = "--set-string" if param.force_string else "--set"
+        args += [flag, set_expression(param.name, param.value)]
+    env = {  # keep helm's caches and config out of $HOME
+        "HELM_CACHE_HOME": str(home / "cache"),
+        "HELM_CONFIG_HOME": str(home / "config"),
+        "HELM_DATA_HOME": str(home / "data"),
+    }
+    result = tools.run_tool(args, what=root.path or ".", env=env, timeout=timeout)
+    if result.returncode != 0:
+        raise RenderError(f"helm template {root.path or '.'} failed: {_clip(result.err)}")
+    return result.out
+
+
+def _render_sdk(root: RenderRoot, options: HelmOptions, checkout: Path, *, timeout: float) -> str:
+    request = {
+        "chart": str(checkout / root.path),
+        "value_files": [str(checkout / v) for v in options.value_files],
+        "values": options.values,
+        "parameters": [[p.name, p.value, p.force_string] for p in options.parameters],
+        "release": options.release_name,
+        "namespace": options.namespace,
+        "include_crds": not options.skip_crds,
+    }
+    result = tools.run_tool(
+        [sys.executable, "-m", "gitops_release.render.helm_sdk"],
+        what=root.path or ".",
+        input=json.dumps(request).encode(),
+        timeout=timeout,
+    )
+    if result.returncode != 0:
+        raise RenderError(f"helm template {root.path or '.'} failed: {_clip(result.err)}")
+    return result.out
+
+
+def _clip(stderr: str) -> str:
+    text = stderr.strip() or "(no error output)"
+    return text if len(text) <= _MAX_ERROR else text[:_MAX_ERROR] + " …"

@@ -1,0 +1,186 @@
+"""Render many roots in parallel, each with a timeout and its own error.
+
+`Renderer` is the small protocol every tool adapter implements (kustomize, Helm, plain
+manifests). Renders run as subprocesses from a thread pool as wide as the machine; kustomize
+roots that can share a build are batched (see `render.kustomize`).
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import time
+from collections.abc import Iterable, Mapping, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from gitops_release.errors import GitopsReleaseError, RenderError
+from gitops_release.render.helm import HelmRenderer
+from gitops_release.render.kustomize import (
+    KustomizeRenderer,
+    batchable,
+    plan_batches,
+    render_batch,
+)
+from gitops_release.render.manifests import ManifestRenderer
+from gitops_release.render.model import RenderRoot
+
+MAX_BATCH = 32
+
+
+class Renderer(Protocol):
+    """Renders one root from a checkout; raises `RenderError` on failure or timeout."""
+
+    kind: str
+
+    def render(
+        self, root: RenderRoot, checkout: Path, *, timeout: float, scratch: Path
+    ) -> str: ...  # pragma: no cover
+
+
+RENDERERS: Mapping[str, Renderer] = {
+    "kustomize": KustomizeRenderer(),
+    "helm": HelmRenderer(),
+    "manifest": ManifestRenderer(),
+}
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """One root's rendered manifests, or why there are none."""
+
+    key: str
+    name: str
+    text: str | None
+    error: str | None = None
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+@dataclass(frozen=True)
+class RenderJob:
+    """Roots to render from one checkout; `label` tells results apart (e.g. base / head)."""
+
+    label: str
+    checkout: Path
+    roots: tuple[RenderRoot, ...]
+
+
+def cpu_count() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
+
+def render_roots(
+    checkout: Path,
+    roots: Sequence[RenderRoot],
+    *,
+    timeout: float,
+    scratch: Path,
+    workers: int | None = None,
+) -> dict[str, Rendered]:
+    """Render `roots` from `checkout`: root key → result. Never raises for a root's failure."""
+    job = RenderJob("", checkout, tuple(roots))
+    results = render_many([job], timeout=timeout, scratch=scratch, workers=workers)
+    return {key: rendered for (_, key), rendered in results.items()}
+
+
+def render_many(
+    jobs: Iterable[RenderJob],
+    *,
+    timeout: float,
+    scratch: Path,
+    workers: int | None = None,
+) -> dict[tuple[str, str], Rendered]:
+    """Render every job's roots in one pool: (job label, root key) → result."""
+    width = workers or cpu_count()
+    results: dict[tuple[str, str], Rendered] = {}
+    with ThreadPoolExecutor(max_workers=width, thread_name_prefix="render") as pool:
+
+        def submit(job: RenderJob, roots: tuple[RenderRoot, ...]) -> Future[_Outcome]:
+            if len(roots) == 1:
+                return pool.submit(_single, job, roots[0], timeout, scratch)
+            return pool.submit(_batch, job, roots, timeout, scratch)
+
+        # Batches first: they take longest, and singles fill the gaps at the end.
+        units = [(job, unit) for job in jobs for unit in _units(job, width)]
+        units.sort(key=lambda u: -len(u[1]))
+        pending = {submit(job, unit) for job, unit in units}
+        while pending:
+            done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for future in done:
+                outcome = future.result()
+                results.update(((outcome.job.label, r.key), r) for r in outcome.rendered)
+                pending |= {submit(outcome.job, (root,)) for root in outcome.retry}
+    return results
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    job: RenderJob
+    rendered: tuple[Rendered, ...]
+    retry: tuple[RenderRoot, ...] = ()
+
+
+def _units(job: RenderJob, width: int) -> list[tuple[RenderRoot, ...]]:
+    """Split a job into batches of kustomize roots that may share a build, and single roots."""
+    shared = [r for r in job.roots if batchable(r)]
+    size = min(MAX_BATCH, math.ceil(len(shared) / width)) if shared else 0
+    units = plan_batches(shared, size) if size >= 2 else []
+    batched = {r.key for unit in units if len(unit) > 1 for r in unit}
+    units = [u for u in units if len(u) > 1]
+    units.extend((r,) for r in job.roots if r.key not in batched)
+    return units
+
+
+def _single(job: RenderJob, root: RenderRoot, timeout: float, scratch: Path) -> _Outcome:
+    return _Outcome(job, (render_one(root, job.checkout, timeout=timeout, scratch=scratch),))
+
+
+def _batch(
+    job: RenderJob, roots: tuple[RenderRoot, ...], timeout: float, scratch: Path
+) -> _Outcome:
+    started = time.monotonic()
+    outcome = render_batch(roots, job.checkout, timeout=timeout, scratch=scratch)
+    share = (time.monotonic() - started) / len(roots)
+    rendered = tuple(
+        Rendered(r.key, r.name, outcome.texts[r.key], seconds=share)
+        for r in roots
+        if r.key in outcome.texts
+    )
+    return _Outcome(job, rendered, outcome.retry)
+
+
+def render_one(root: RenderRoot, checkout: Path, *, timeout: float, scratch: Path) -> Rendered:
+    """Render one root; its failure becomes the result's `error`."""
+    started = time.monotonic()
+    try:
+        _check_renderable(root)
+        text = RENDERERS[root.kind].render(root, checkout, timeout=timeout, scratch=scratch)
+    except (GitopsReleaseError, OSError) as exc:
+        message = str(exc) if isinstance(exc, GitopsReleaseError) else f"{root.path}: {exc}"
+        # Paths inside the temporary checkout mean nothing to the reader: make them repo-relative.
+        message = message.replace(f"{checkout}/", "").replace(f"{scratch}/", "")
+        return Rendered(root.key, root.name, None, message, time.monotonic() - started)
+    return Rendered(root.key, root.name, text, None, time.monotonic() - started)
+
+
+def _check_renderable(root: RenderRoot) -> None:
+    if root.remote:
+        listing = "\n  ".join(root.remote)
+        raise RenderError(
+            f"{root.path or '.'} uses remote resources, which cannot be fetched while rendering "
+            f"(no network access):\n  {listing}",
+            hint="vendor them: save the manifests into the repository (e.g. `kubectl kustomize "
+            "<url> > vendor/<name>.yaml`, or copy the chart under the chart home) and refer to "
+            "the local path instead of the URL",
+        )
+    if root.problems:
+        raise RenderError(f"{root.path or '.'}: " + "; ".join(root.problems))
