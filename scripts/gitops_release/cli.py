@@ -13,8 +13,10 @@ import click
 
 from gitops_release import __version__, actions_io
 from gitops_release.commands.bump import bump_cmd
+from gitops_release.commands.check import check_cmd
 from gitops_release.commands.demo import demo_cmd
 from gitops_release.commands.diff import diff_cmd
+from gitops_release.commands.preview import preview_cmd
 from gitops_release.commands.promote import promote_cmd
 from gitops_release.commands.set_image import set_image_cmd
 from gitops_release.errors import ExitCode, GitopsReleaseError
@@ -27,7 +29,7 @@ def cli() -> None:
     """Image bumps, promotions, rendered diffs and gates for Argo CD manifest repositories."""
 
 
-for _command in (set_image_cmd, bump_cmd, promote_cmd, diff_cmd, demo_cmd):
+for _command in (set_image_cmd, bump_cmd, promote_cmd, diff_cmd, preview_cmd, check_cmd, demo_cmd):
     cli.add_command(_command)
 
 

@@ -8,7 +8,9 @@ token and its base64 form are registered for masking.
 from __future__ import annotations
 
 import base64
-from collections.abc import Mapping, Sequence
+import os
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -51,6 +53,23 @@ def auth_env(token: str | None) -> dict[str, str]:
         "GIT_CONFIG_KEY_0": "http.extraHeader",
         "GIT_CONFIG_VALUE_0": f"Authorization: Basic {encoded}",
     }
+
+
+@contextmanager
+def credentials_for_subprocesses(token: str | None) -> Iterator[None]:
+    """Let every git process started meanwhile (e.g. lazy blob fetches of a partial clone
+    inside worktrees made by the renderers) authenticate, without writing the token anywhere."""
+    added = auth_env(token)
+    saved = {key: os.environ.get(key) for key in added}
+    os.environ.update(added)
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
 
 
 _BASE_ENV = {

@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from gitops_release.flows.bump import BumpResult
+from gitops_release.flows.preview import PreviewResult
 from gitops_release.flows.promote import PromoteResult, Promotion
 from gitops_release.flows.set_image import SetImageResult
 from gitops_release.github import PullRequest
@@ -184,3 +185,40 @@ def promote_text(result: PromoteResult) -> str:
             lines.append(f"  from #{p.source_pull_request.number}: {p.source_pull_request.title}")
         lines += [f"  conflict: {f}" for f in p.conflicts]
     return "\n".join(lines) or "nothing to promote"
+
+
+def preview_json(result: PreviewResult) -> dict[str, Any]:
+    from gitops_release.diff.report import to_json  # noqa: PLC0415
+    from gitops_release.gates.reporters import to_json as gates_json  # noqa: PLC0415
+
+    return {
+        "action": result.action,
+        "pull_request": _pull_json(result.pull_request),
+        "comment": {"id": result.comment.id, "url": result.comment.url} if result.comment else None,
+        "state": result.state,
+        "description": result.description,
+        "merged_cleanly": result.merged_cleanly,
+        "diff": to_json(result.diff),
+        "gates": gates_json(result.gates) if result.gates else None,
+    }
+
+
+def preview_outputs(result: PreviewResult) -> dict[str, str]:
+    return {
+        "action": result.action,
+        "state": result.state,
+        "comment-url": result.comment.url if result.comment else "",
+        "passed": str(result.state == "success").lower(),
+    }
+
+
+def preview_text(result: PreviewResult) -> str:
+    pull = result.pull_request
+    where = f" {result.comment.url}" if result.comment else ""
+    lines = [
+        f"preview of #{pull.number}: comment {result.action}{where}",
+        f"  {result.state}: {result.description}",
+    ]
+    if result.action == "skipped":
+        lines += ["", result.body]
+    return "\n".join(lines)

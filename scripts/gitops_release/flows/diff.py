@@ -120,9 +120,20 @@ def _base_config(tree: Tree, *, fallback: Config | None) -> Config | None:
 
 def apply_diff(plan: DiffPlan, *, salt: bytes | None = None) -> DiffResult:
     """Render what the plan needs and compare; each root's failure stays that root's error."""
+    rendered = render_plan(plan)
+    return compare(plan, rendered, salt=salt if salt is not None else os.urandom(16))
+
+
+def head_renders(rendered: Mapping[tuple[str, str], Rendered]) -> dict[str, Rendered]:
+    """The head side of `render_plan`'s results, by root key (what the gates check)."""
+    return {key: result for (label, key), result in rendered.items() if label == HEAD}
+
+
+def render_plan(plan: DiffPlan) -> dict[tuple[str, str], Rendered]:
+    """Render every root the plan needs: (base|head, root key) → result."""
     base_roots = tuple(p.base for p in plan.roots if p.base is not None and not p.identical)
     head_roots = tuple(p.head for p in plan.roots if p.head is not None)
-    rendered = render_commits(
+    return render_commits(
         plan.request.repo,
         [
             Revision(BASE, plan.base_commit, base_roots),
@@ -131,7 +142,6 @@ def apply_diff(plan: DiffPlan, *, salt: bytes | None = None) -> DiffResult:
         timeout=plan.timeout,
         workers=plan.request.workers,
     )
-    return compare(plan, rendered, salt=salt if salt is not None else os.urandom(16))
 
 
 def compare(

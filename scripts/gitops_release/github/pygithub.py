@@ -209,8 +209,8 @@ class GitHubForge:
         return Comment(c.id, c.body or "", c.html_url)
 
     @_errors("update the comment")
-    def update_comment(self, comment_id: int, body: str) -> Comment:
-        c = self._repo.get_issue_comment(comment_id)
+    def update_comment(self, number: int, comment_id: int, body: str) -> Comment:
+        c = self._repo.get_issue(number).get_comment(comment_id)
         c.edit(body)
         return Comment(c.id, body, c.html_url)
 

@@ -1,0 +1,285 @@
+"""`check`: run the gates over rendered manifests (given, or rendered from a repo first)."""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from gitops_release import yamlnodes
+from gitops_release.config import Config, load_config_text
+from gitops_release.errors import ConfigError, GitopsReleaseError
+from gitops_release.flows.diff import HEAD, DiffRequest, head_renders, plan_diff
+from gitops_release.gates import GateReport, GateSettings, Problem, run_gates
+from gitops_release.gates.model import make_report
+from gitops_release.gates.polaris.builtin_checks import BUILTIN_CHECKS
+from gitops_release.gates.policy import CHECK_DEPRECATED, CHECK_REMOVED
+from gitops_release.git import Git
+from gitops_release.render.checkout import Revision, render_commits, write_rendered
+from gitops_release.render.model import RenderRoot
+from gitops_release.render.run import Rendered
+
+
+@dataclass(frozen=True)
+class CheckOptions:
+    """What the command line says; None means "from the config, else the default"."""
+
+    k8s_version: str | None = None
+    polaris_config: Path | None = None
+    engine: str | None = None
+    min_score: int | None = None
+
+
+def settings_for(options: CheckOptions, config: Config | None, repo: Path | None) -> GateSettings:
+    """Command line over `.gitops-release.yaml` (gates:) over the built-in defaults."""
+    gates = config.gates if config is not None else None
+    polaris = options.polaris_config
+    if polaris is None and gates is not None and gates.polaris_config and repo is not None:
+        polaris = repo / gates.polaris_config
+    version = options.k8s_version or (gates.kubernetes_version if gates else None)
+    settings = GateSettings(
+        polaris_config=polaris,
+        min_polaris_score=options.min_score
+        if options.min_score is not None
+        else (gates.min_score if gates else None),
+        engine=(options.engine or (gates.engine if gates else "auto")),  # type: ignore[arg-type]
+    )
+    if version:
+        settings = replace(settings, kubernetes_version=_full_version(version))
+    return settings
+
+
+def _full_version(version: str) -> str:
+    parts = version.lstrip("v").split(".")
+    return "v" + ".".join([*parts, "0", "0"][:3])
+
+
+def apply_policy(report: GateReport, config: Config | None) -> GateReport:
+    """The config's severities for deprecated/removed APIs (`gates.deprecated/removed`)."""
+    if config is None:
+        return report
+    wanted = {CHECK_REMOVED: config.gates.removed, CHECK_DEPRECATED: config.gates.deprecated}
+    findings = []
+    for finding in report.findings:
+        level = wanted.get(finding.check) if finding.gate == "deprecated-api" else None
+        if level == "ignore":
+            continue
+        if level in ("failure", "warning") and level != finding.severity:
+            findings.append(replace(finding, severity=level))
+        else:
+            findings.append(finding)
+    return make_report(
+        kubernetes_version=report.kubernetes_version,
+        polaris_score=report.polaris_score,
+        findings=findings,
+        errors=report.errors,
+        warnings=report.warnings,
+        engines=report.engines,
+    )
+
+
+def check_paths(
+    paths: Sequence[Path],
+    options: CheckOptions,
+    config: Config | None = None,
+    repo: Path | None = None,
+) -> GateReport:
+    report = run_gates(paths, settings_for(options, config, repo))
+    return apply_policy(report, config)
+
+
+# -- gates over what the renderers produced -------------------------------------------------------
+
+Locations = dict[tuple[str, str, str, str], tuple[str, int | None]]
+_SOURCE = re.compile(r"^# Source: [^/\n]+/(.+)$", re.MULTILINE)
+
+
+def gate_renders(
+    rendered: Mapping[str, Rendered],
+    roots: Mapping[str, RenderRoot],
+    options: CheckOptions,
+    config: Config | None,
+    repo: Path | None,
+) -> GateReport:
+    """Gate the rendered output of each root; a root that failed to render is an error.
+
+    Findings point at the source that produced the resource where it can be traced: the chart
+    template (`# Source:` comments of Helm output), else the root's kustomization or directory.
+    """
+    failed = [
+        Problem(f"{r.name}: render failed: {r.error}", roots[k].path if k in roots else None)
+        for k, r in rendered.items()
+        if not r.ok
+    ]
+    good = {k: r for k, r in rendered.items() if r.ok}
+    with tempfile.TemporaryDirectory(prefix="gitops-release-gates-") as tmp:
+        files = write_rendered(good, Path(tmp))
+        report = run_gates(
+            [files[k] for k in sorted(files)],
+            settings_for(options, config, repo),
+            locations=_locations(good, roots),
+        )
+    report = name_images(apply_policy(report, config), container_images(good))
+    if not failed:
+        return report
+    return make_report(
+        kubernetes_version=report.kubernetes_version,
+        polaris_score=report.polaris_score,
+        findings=report.findings,
+        errors=[*failed, *report.errors],
+        warnings=report.warnings,
+        engines=report.engines,
+    )
+
+
+def _locations(rendered: Mapping[str, Rendered], roots: Mapping[str, RenderRoot]) -> Locations:
+    # Sorted, so that a resource rendered by several roots (the same release on blue and green
+    # clusters) is always attributed to the same, first root.
+    found: Locations = {}
+    for key, result in sorted(rendered.items()):
+        root = roots.get(key)
+        if root is None or result.text is None:
+            continue
+        default = _root_file(root)
+        for chunk in re.split(r"(?m)^---\s*$", result.text):
+            source = _SOURCE.search(chunk)
+            where = f"{root.path}/{source.group(1)}" if source and root.kind == "helm" else default
+            for ident in _identities(chunk):
+                found.setdefault(ident, (where, None))
+    return found
+
+
+def _root_file(root: RenderRoot) -> str:
+    if root.kind == "kustomize":
+        return f"{root.path}/kustomization.yaml"
+    if root.kind == "helm":
+        return f"{root.path}/Chart.yaml"
+    return root.path
+
+
+def _objects(chunk: str) -> list[dict[str, Any]]:
+    try:
+        docs = yamlnodes.compose_all(chunk, source="rendered")
+    except GitopsReleaseError:
+        return []
+    out: list[dict[str, Any]] = []
+    for doc in docs:
+        data = yamlnodes.to_python(doc)
+        items = data.get("items") if isinstance(data, dict) else None
+        out += [i for i in (items if isinstance(items, list) else [data]) if isinstance(i, dict)]
+    return out
+
+
+def _identity(obj: dict[str, Any]) -> tuple[str, str, str, str]:
+    meta = obj.get("metadata")
+    meta = meta if isinstance(meta, dict) else {}
+    return (
+        str(obj.get("apiVersion", "")),
+        str(obj.get("kind", "")),
+        str(meta.get("namespace") or ""),
+        str(meta.get("name") or ""),
+    )
+
+
+def _identities(chunk: str) -> list[tuple[str, str, str, str]]:
+    return [_identity(obj) for obj in _objects(chunk)]
+
+
+ImageIndex = dict[tuple[str, str, str, str, str], str]
+
+
+def container_images(rendered: Mapping[str, Rendered]) -> ImageIndex:
+    """(apiVersion, kind, namespace, name, container) → image, over all rendered workloads."""
+    images: ImageIndex = {}
+    for _key, result in sorted(rendered.items()):
+        for obj in _objects(result.text or ""):
+            ident = _identity(obj)
+            for container in _containers(obj):
+                name, image = container.get("name"), container.get("image")
+                if isinstance(name, str) and isinstance(image, str):
+                    images.setdefault((*ident, name), image)
+    return images
+
+
+_POD_SPEC_PATHS = (
+    ("spec",),
+    ("spec", "template", "spec"),
+    ("spec", "jobTemplate", "spec", "template", "spec"),
+)
+
+
+def _containers(obj: dict[str, Any]) -> list[dict[str, Any]]:
+    for path in _POD_SPEC_PATHS:
+        spec: Any = obj
+        for step in path:
+            spec = spec.get(step) if isinstance(spec, dict) else None
+        if isinstance(spec, dict) and "containers" in spec:
+            found = [*(spec.get("initContainers") or []), *(spec.get("containers") or [])]
+            return [c for c in found if isinstance(c, dict)]
+    return []
+
+
+def name_images(report: GateReport, images: ImageIndex) -> GateReport:
+    """Custom container checks (e.g. a registry allowlist) name the offending image."""
+    findings = []
+    for f in report.findings:
+        ref = f.resource
+        image = images.get((ref.api_version, ref.kind, ref.namespace, ref.name, f.container or ""))
+        custom = f.gate == "polaris" and f.check not in BUILTIN_CHECKS
+        if custom and image and image not in f.message:
+            findings.append(replace(f, message=f"{f.message} (container {f.container}: {image})"))
+        else:
+            findings.append(f)
+    return replace(report, findings=tuple(findings))
+
+
+def check_repo(
+    repo: Path,
+    *,
+    ref: str,
+    base: str | None,
+    all_roots: bool,
+    options: CheckOptions,
+    timeout: float | None = None,
+) -> GateReport:
+    """Render the roots of `ref` (those a change since `base` affects, or all) and gate them."""
+    request = DiffRequest(
+        repo=repo, base=base or ref, head=ref, all_roots=all_roots or base is None, timeout=timeout
+    )
+    plan = plan_diff(request)
+    heads = tuple(p.head for p in plan.roots if p.head is not None)
+    rendered = render_commits(repo, [Revision(HEAD, plan.head_commit, heads)], timeout=plan.timeout)
+    config = _config_at(repo, plan.head_commit)
+    return gate_renders(head_renders(rendered), {r.key: r for r in heads}, options, config, repo)
+
+
+def with_polaris_from_git(
+    options: CheckOptions, config: Config | None, git: Git, commit: str, scratch: Path
+) -> CheckOptions:
+    """Options whose Polaris config is the one `gates.polaris_config` names at `commit`.
+
+    The renders come from git objects, not a working tree, so the file is read from git too.
+    """
+    if options.polaris_config is not None or config is None or not config.gates.polaris_config:
+        return options
+    name = config.gates.polaris_config
+    text = git.show(commit, name)
+    if text is None:
+        raise ConfigError(
+            f"{config.source}: gates.polaris_config names {name}, which does not exist at "
+            f"{commit[:7]}",
+            hint=f"commit {name}, or fix gates.polaris_config",
+        )
+    path = scratch / "polaris-config.yaml"
+    path.write_text(text, encoding="utf-8")
+    return replace(options, polaris_config=path)
+
+
+def _config_at(repo: Path, commit: str) -> Config | None:
+    text = Git(repo).show(commit, ".gitops-release.yaml")
+    if text is None:
+        return None
+    return load_config_text(text, source=f".gitops-release.yaml (at {commit[:7]})")
