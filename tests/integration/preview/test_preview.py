@@ -50,10 +50,14 @@ def test_sticky_comment_created_updated_untouched(
     assert "<details>" in body
     assert "```diff" in body
     assert "Gates passed" in body
-    statuses = fake_github_client.get_repo(manifest_repo.name).get_commit(
-        first["pull_request"]["url"] and manifest_repo.ref(
-            "refs/heads/gitops-release/staging/api")
-    ).get_statuses()
+    statuses = (
+        fake_github_client.get_repo(manifest_repo.name)
+        .get_commit(
+            first["pull_request"]["url"]
+            and manifest_repo.ref("refs/heads/gitops-release/staging/api")
+        )
+        .get_statuses()
+    )
     assert [s.state for s in statuses][:1] == ["success"]
     assert statuses[0].context == "gitops-release/preview"
 
@@ -70,13 +74,23 @@ def test_sticky_comment_created_updated_untouched(
     assert code == 0, err
     assert third["action"] == "unchanged"
     assert not manifest_repo.github.log.find(method="PATCH", route=r".*comments.*")
-    assert not [r for r in manifest_repo.github.log.records()
-                if r.method == "PATCH" and "comments" in r.path]
+    assert not [
+        r
+        for r in manifest_repo.github.log.records()
+        if r.method == "PATCH" and "comments" in r.path
+    ]
     assert len(our_comments(fake_github_client, manifest_repo, number)) == 1
 
 
-def _push_change(repo: ManifestRepo, tmp_path: Path, branch: str, files: dict[str, str],
-                 monkeypatch: pytest.MonkeyPatch, *, base: str = "develop") -> None:
+def _push_change(
+    repo: ManifestRepo,
+    tmp_path: Path,
+    branch: str,
+    files: dict[str, str],
+    monkeypatch: pytest.MonkeyPatch,
+    *,
+    base: str = "develop",
+) -> None:
     for key, value in auth_env(repo.token).items():
         monkeypatch.setenv(key, value)
     work = tmp_path / f"w-{branch}"
@@ -93,7 +107,10 @@ def _push_change(repo: ManifestRepo, tmp_path: Path, branch: str, files: dict[st
 
 
 def test_failing_gates_removed_api_and_registry(
-    run_cli: RunCli, manifest_repo: ManifestRepo, fake_github_client: Github, tmp_path: Path,
+    run_cli: RunCli,
+    manifest_repo: ManifestRepo,
+    fake_github_client: Github,
+    tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     bad = (
@@ -105,10 +122,16 @@ def test_failing_gates_removed_api_and_registry(
         "        - name: redis\n          image: docker.io/library/redis:7.2\n"
     )
     kustomization = manifest_repo.show("develop", "apps/web/base/kustomization.yaml")
-    _push_change(manifest_repo, tmp_path, "risky", {
-        "apps/web/base/extra.yaml": bad,
-        "apps/web/base/kustomization.yaml": kustomization + "  - extra.yaml\n",
-    }, monkeypatch)
+    _push_change(
+        manifest_repo,
+        tmp_path,
+        "risky",
+        {
+            "apps/web/base/extra.yaml": bad,
+            "apps/web/base/kustomization.yaml": kustomization + "  - extra.yaml\n",
+        },
+        monkeypatch,
+    )
     pull = fake_github_client.get_repo(manifest_repo.name).create_pull(
         base="develop", head="risky", title="Add cache", body=""
     )
@@ -124,15 +147,22 @@ def test_failing_gates_removed_api_and_registry(
 
 
 def test_base_moved_shows_no_false_revert(
-    run_cli: RunCli, manifest_repo: ManifestRepo, fake_github_client: Github, tmp_path: Path,
+    run_cli: RunCli,
+    manifest_repo: ManifestRepo,
+    fake_github_client: Github,
+    tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     number = bump(run_cli, manifest_repo, f"{API}:2.1.0")
     # develop moves on after the PR branch was cut: the web overlay changes on the base.
     overlay = manifest_repo.show("develop", "apps/web/overlays/staging/kustomization.yaml")
-    _push_change(manifest_repo, tmp_path, "develop",
-                 {"apps/web/overlays/staging/kustomization.yaml": overlay.replace("1.4.1", "1.9.9")},
-                 monkeypatch)
+    _push_change(
+        manifest_repo,
+        tmp_path,
+        "develop",
+        {"apps/web/overlays/staging/kustomization.yaml": overlay.replace("1.4.1", "1.9.9")},
+        monkeypatch,
+    )
     code, data, err = preview(run_cli, manifest_repo, number)
     assert code == 0, err
     roots = {r["name"]: r for r in data["diff"]["roots"]}
