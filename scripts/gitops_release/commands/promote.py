@@ -12,6 +12,35 @@ import click
 from gitops_release import actions_io, output
 from gitops_release.commands import common
 from gitops_release.errors import UsageError
+from gitops_release.flows.promote import PromoteResult
+from gitops_release.github import Forge
+
+
+def _preview_promotions(
+    result: PromoteResult, repo: str, url: str, secret: str, forge: Forge
+) -> dict[int, dict[str, str]]:
+    """Post the preview + gates comment on each production PR we opened or updated.
+
+    PRs opened with a workflow's own GITHUB_TOKEN do not trigger other workflows, so the
+    preview workflow would never run for them: promote posts the comment itself.
+    """
+    from gitops_release.flows.preview import PreviewRequest, preview  # noqa: PLC0415
+
+    comments: dict[int, dict[str, str]] = {}
+    for promotion in result.promotions:
+        pull = promotion.pull_request
+        if pull is None:
+            continue
+        shown = preview(
+            PreviewRequest(manifest_repo=repo, git_url=url, pr=pull.number, token=secret),
+            forge,
+        )
+        comments[pull.number] = {
+            "action": shown.action,
+            "state": shown.state,
+            "url": shown.comment.url if shown.comment else "",
+        }
+    return comments
 
 
 def _push_event() -> dict[str, Any]:
@@ -47,7 +76,11 @@ def _push_event() -> dict[str, Any]:
     "--app", default=None, help="Directory-per-environment repos: promote this app's image."
 )
 @click.option("--base", default=None, help="Directory mode: the branch [default: default branch].")
-@click.option("--no-preview", is_flag=True, help="Do not post the preview/gates comment.")
+@click.option(
+    "--no-preview",
+    is_flag=True,
+    help="Do not post the preview + gates comment on the production PR.",
+)
 @click.option("--dry-run", is_flag=True, help="Plan and apply locally; publish nothing.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 def promote_cmd(
@@ -116,7 +149,15 @@ def promote_cmd(
         ),
         forge,
     )
+    comments = (
+        {} if no_preview or dry_run else _preview_promotions(result_all, repo, url, secret, forge)
+    )
     data = output.promote_json(result_all)
+    for item in data["promotions"]:
+        pull = item.get("pull_request")
+        item["preview"] = comments.get(pull["number"]) if pull else None
+    if data["promotions"]:
+        data["preview"] = data["promotions"][-1]["preview"]
     actions_io.set_outputs(output.promote_outputs(data))
     actions_io.append_summary(output.promote_summary(result_all))
     click.echo(output.dumps(data) if as_json else output.promote_text(result_all))
@@ -130,4 +171,3 @@ def promote_cmd(
             hint="the source pull request has a comment with the commands to promote it by hand; "
             "or run with --on-conflict draft",
         )
-    del no_preview  # the preview/gates comment is posted once preview is available

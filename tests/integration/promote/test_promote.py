@@ -290,3 +290,23 @@ def test_conflicting_manual_change(
         assert "the cherry-pick conflicted" in pull.body
         head = manifest_repo.ref(f"refs/heads/gitops-release/promote/{number}")
         assert "<<<<<<<" not in manifest_repo.show(head, "clusters/blue/api.yaml")
+
+
+def test_production_pr_carries_the_preview_comment(
+    run_cli: RunCli, manifest_repo: ManifestRepo, fake_github_client: Github
+) -> None:
+    _, sha = bump_and_merge(run_cli, manifest_repo, fake_github_client, f"{API}:2.1.0")
+    code, data, err = promote(run_cli, manifest_repo, "--sha", sha)
+    assert code == 0, err
+    number = data["pull_request"]["number"]
+    assert data["preview"]["action"] == "created"
+    assert data["preview"]["state"] == "success"
+    comments = list(
+        fake_github_client.get_repo(manifest_repo.name).get_issue(number).get_comments()
+    )
+    (comment,) = [c for c in comments if c.body.startswith("<!-- gitops-release:preview -->")]
+    assert f"{API}:2.1.0" in comment.body
+    assert "Gates passed" in comment.body
+    head = fake_github_client.get_repo(manifest_repo.name).get_pull(number).head.sha
+    status = fake_github_client.get_repo(manifest_repo.name).get_commit(head).get_combined_status()
+    assert status.state == "success"
