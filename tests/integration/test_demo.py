@@ -1,4 +1,4 @@
-"""The demo runs end to end on the bundled example, through the GitHub emulator."""
+"""The demo runs the whole chain on the bundled example, through the GitHub emulator."""
 
 from __future__ import annotations
 
@@ -12,7 +12,15 @@ pytestmark = pytest.mark.integration
 def test_demo(run_cli: RunCli) -> None:
     result = run_cli("demo")
     assert result.exit_code == 0, result.output
-    assert "+          image: ghcr.io/acme/api:2.1.0" in result.stdout
-    assert "created: pull request #1" in result.stdout
-    assert "updated: the same pull request #1 now deploys 1.4.3" in result.stdout
-    assert "unchanged: nothing pushed, still one pull request" in result.stdout
+    out = result.stdout
+    assert "+          image: ghcr.io/acme/api:2.1.0" in out
+    assert "created: pull request #1" in out
+    assert "run again → unchanged: nothing pushed, still one pull request" in out
+    assert "status gitops-release/preview: success" in out
+    assert "ghcr.io/acme/web:1.4.1 → ghcr.io/acme/web:1.4.2" in out
+    assert "created: #2 [production] deploy(web): staging → ghcr.io/acme/web:1.4.2" in out
+    assert "ghcr.io/acme/web:1.4.0 → ghcr.io/acme/web:1.4.2" in out
+    assert "status gitops-release/preview: failure" in out
+    assert "✗ removed-api: PodDisruptionBudget web/cache" in out
+    assert "✗ imageRegistryAllowlist: Deployment web/cache" in out
+    assert "docker.io/library/redis:7.2" in out

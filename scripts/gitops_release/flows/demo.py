@@ -1,7 +1,8 @@
-"""`demo`: run the product on the bundled example manifest repo, printing every step.
+"""`demo`: run the whole product on the bundled example manifest repo, printing every step.
 
 Everything is local: the example repo is served by the GitHub emulator on 127.0.0.1, so the
-demo exercises the same code paths (git over HTTP, the REST API) as a real run.
+demo exercises the same code paths (git over HTTP, the REST API, the real renderers) as a run
+against GitHub.
 """
 
 from __future__ import annotations
@@ -15,12 +16,47 @@ from pathlib import Path
 
 from gitops_release import proc
 from gitops_release.flows.bump import BumpRequest, BumpResult, bump
+from gitops_release.flows.preview import PreviewRequest, PreviewResult, preview
+from gitops_release.flows.promote import PromoteRequest, promote
 from gitops_release.flows.set_image import SetImageRequest, set_image
-from gitops_release.github import connect
+from gitops_release.git import Git, auth_env
+from gitops_release.github import GitHubForge, connect
 from gitops_release.testing import FakeGitHub, Token
 
 Echo = Callable[[str], None]
 REPO = "acme/manifests"
+_IDENTITY = {
+    "GIT_AUTHOR_NAME": "Demo",
+    "GIT_AUTHOR_EMAIL": "demo@example.com",
+    "GIT_COMMITTER_NAME": "Demo",
+    "GIT_COMMITTER_EMAIL": "demo@example.com",
+}
+RISKY = """\
+apiVersion: policy/v1beta1
+kind: PodDisruptionBudget
+metadata:
+  name: cache
+spec:
+  minAvailable: 1
+  selector:
+    matchLabels: {app: cache}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: cache
+spec:
+  replicas: 2
+  selector:
+    matchLabels: {app: cache}
+  template:
+    metadata:
+      labels: {app: cache}
+    spec:
+      containers:
+        - name: redis
+          image: docker.io/library/redis:7.2
+"""
 
 
 def example_repo() -> Path:
@@ -35,19 +71,13 @@ def example_repo() -> Path:
 def _seed(path: Path) -> Path:
     """A git repo of the example with `master` (production) and `develop` (staging)."""
     shutil.copytree(example_repo(), path)
-    env = {
-        "GIT_AUTHOR_NAME": "Demo",
-        "GIT_AUTHOR_EMAIL": "demo@example.com",
-        "GIT_COMMITTER_NAME": "Demo",
-        "GIT_COMMITTER_EMAIL": "demo@example.com",
-    }
     for args in (
         ["init", "-q", "-b", "master"],
         ["add", "-A"],
         ["commit", "-q", "-m", "Initial manifests"],
         ["branch", "develop"],
     ):
-        proc.run(["git", *args], cwd=path, env=env, timeout=60)
+        proc.run(["git", *args], cwd=path, env=_IDENTITY, timeout=60)
     return path
 
 
@@ -55,7 +85,7 @@ def run_demo(*, echo: Echo, keep: bool = False) -> Path | None:
     workdir = Path(tempfile.mkdtemp(prefix="gitops-release-demo-"))
     try:
         _local_edit(workdir, echo)
-        _bump_through_emulator(workdir, echo)
+        _release_chain(workdir, echo)
     finally:
         if not keep:
             shutil.rmtree(workdir, ignore_errors=True)
@@ -68,7 +98,7 @@ def run_demo(*, echo: Echo, keep: bool = False) -> Path | None:
 def _local_edit(workdir: Path, echo: Echo) -> None:
     repo = workdir / "checkout"
     shutil.copytree(example_repo(), repo)
-    echo("== 1. set-image on a local checkout: only the tag token changes")
+    echo("== 1. set-image on a local checkout: only the tag tokens change")
     image = "ghcr.io/acme/api:2.1.0"
     echo(f"$ gitops-release set-image --env production --image {image}")
     result = set_image(SetImageRequest(repo=repo, env="production", image=image))
@@ -77,36 +107,97 @@ def _local_edit(workdir: Path, echo: Echo) -> None:
     echo(result.diff().rstrip("\n"))
 
 
-def _bump_through_emulator(workdir: Path, echo: Echo) -> None:
+def _release_chain(workdir: Path, echo: Echo) -> None:
     token = f"demo-{secrets.token_hex(16)}"
     proc.register_secret(token)
     with FakeGitHub(workdir / "github", tokens={token: Token("octocat")}) as github:
         github.create_repo(REPO, source=_seed(workdir / "seed"))
+        forge = connect(github.api_url, token, REPO)
+        url = github.clone_url(REPO)
         echo("")
         echo(f"== 2. bump: a GitHub emulator serves {REPO} at {github.api_url}")
-
-        def run(image: str) -> BumpResult:
-            echo(f"$ gitops-release bump --manifest-repo {REPO} --env staging --image {image}")
-            request = BumpRequest(
-                manifest_repo=REPO,
-                env="staging",
-                image=image,
-                git_url=github.clone_url(REPO),
-                token=token,
-                labels=("deploy",),
-            )
-            return bump(request, connect(github.api_url, token, REPO))
-
-        first = run("ghcr.io/acme/web:1.4.2")
+        first = _bump(forge, url, token, "ghcr.io/acme/web:1.4.2", echo)
         pull = first.pull_request
         assert pull is not None
-        echo(f"  {first.action}: pull request #{pull.number} {pull.url}")
-        echo(f"  title:  {pull.title}")
-        echo(f"  branch: {first.branch} → {first.base}")
         echo("  body:")
         echo("    " + pull.body.strip().replace("\n", "\n    "))
-        second = run("ghcr.io/acme/web:1.4.3")
-        number = second.pull_request.number if second.pull_request else "?"
-        echo(f"  {second.action}: the same pull request #{number} now deploys 1.4.3")
-        third = run("ghcr.io/acme/web:1.4.3")
-        echo(f"  {third.action}: nothing pushed, still one pull request")
+        again = _bump(forge, url, token, "ghcr.io/acme/web:1.4.2", echo)
+        echo(f"  run again → {again.action}: nothing pushed, still one pull request")
+
+        echo("")
+        echo(f"== 3. preview: the rendered diff and the gates, as one comment on #{pull.number}")
+        _show_preview(preview(PreviewRequest(REPO, url, pull.number, token=token), forge), echo)
+
+        echo("")
+        echo(f"== 4. a release manager merges #{pull.number} into develop (staging)")
+        merged = forge.merge_pull(pull.number)
+        echo(f"  merge commit {merged[:7]}")
+
+        echo("")
+        echo("== 5. promote: that one change becomes its own production pull request")
+        result = promote(PromoteRequest(REPO, url, merged, token=token), forge)
+        for item in result.promotions:
+            prod = item.pull_request
+            echo(f"  {item.action}: #{prod.number if prod else '-'} {prod.title if prod else ''}")
+            if prod is not None:
+                echo(f"  branch {item.branch} → {result.base}")
+                _show_preview(
+                    preview(PreviewRequest(REPO, url, prod.number, token=token), forge), echo
+                )
+
+        echo("")
+        echo("== 6. a risky manifest PR: a removed API and an image from Docker Hub")
+        risky = _open_risky_pull(workdir, url, token, forge)
+        _show_preview(preview(PreviewRequest(REPO, url, risky, token=token), forge), echo)
+
+
+def _bump(forge: GitHubForge, url: str, token: str, image: str, echo: Echo) -> BumpResult:
+    echo(f"$ gitops-release bump --manifest-repo {REPO} --env staging --image {image}")
+    result = bump(
+        BumpRequest(
+            manifest_repo=REPO,
+            env="staging",
+            image=image,
+            git_url=url,
+            token=token,
+            labels=("deploy",),
+        ),
+        forge,
+    )
+    pull = result.pull_request
+    if result.action != "unchanged" and pull is not None:
+        echo(f"  {result.action}: pull request #{pull.number} {pull.url}")
+        echo(f"  title:  {pull.title}")
+        echo(f"  branch: {result.branch} → {result.base}")
+    return result
+
+
+def _show_preview(result: PreviewResult, echo: Echo) -> None:
+    where = result.comment.url if result.comment else "-"
+    echo(f"  comment {result.action}: {where}")
+    echo(f"  status gitops-release/preview: {result.state} — {result.description}")
+    gates = result.gates
+    if gates is not None:
+        for finding in (f for f in gates.findings if f.severity == "failure"):
+            echo(
+                f"    ✗ {finding.check}: {finding.resource.kind} {finding.resource.name}: "
+                f"{finding.message}"
+            )
+    for root in result.diff.changed:
+        for image in root.images:
+            echo(f"    {root.name}: {image.resource} [{image.container}] {image.old} → {image.new}")
+
+
+def _open_risky_pull(workdir: Path, url: str, token: str, forge: GitHubForge) -> int:
+    git = Git(workdir / "risky", {**auth_env(token), **_IDENTITY})
+    proc.run(
+        ["git", "clone", "-q", "--branch", "develop", url, str(git.cwd)], env=git.env, timeout=120
+    )
+    base = git.cwd / "apps/web/base"
+    (base / "cache.yaml").write_text(RISKY, encoding="utf-8")
+    kustomization = base / "kustomization.yaml"
+    kustomization.write_text(kustomization.read_text("utf-8") + "  - cache.yaml\n", "utf-8")
+    git.run("add", "-A")
+    git.run("commit", "-q", "-m", "Add a cache")
+    git.run("push", "-q", "origin", "HEAD:refs/heads/add-cache", network=True)
+    return forge.create_pull(head="add-cache", base="develop", title="Add a cache", body="").number

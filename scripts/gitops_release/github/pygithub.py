@@ -192,6 +192,11 @@ class GitHubForge:
     def enable_auto_merge(self, number: int, method: str = "SQUASH") -> None:
         self._repo.get_pull(number).enable_automerge(merge_method=method)
 
+    @_errors("merge the pull request")
+    def merge_pull(self, number: int, method: str = "merge") -> str:
+        status = self._repo.get_pull(number).merge(merge_method=method)
+        return str(status.sha)
+
     @_errors("find the pull requests of a commit")
     def pulls_for_commit(self, sha: str) -> list[PullRequest]:
         return [_pull(pr) for pr in self._repo.get_commit(sha).get_pulls()]
