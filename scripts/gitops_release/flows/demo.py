@@ -179,13 +179,13 @@ def _show_preview(result: PreviewResult, echo: Echo) -> None:
     gates = result.gates
     if gates is not None:
         for finding in (f for f in gates.findings if f.severity == "failure"):
-            echo(
-                f"    ✗ {finding.check}: {finding.resource.kind} {finding.resource.name}: "
-                f"{finding.message}"
-            )
+            ref = finding.resource
+            name = f"{ref.namespace}/{ref.name}" if ref.namespace else ref.name
+            echo(f"    ✗ {finding.check}: {ref.kind} {name}: {finding.message}")
     for root in result.diff.changed:
         for image in root.images:
-            echo(f"    {root.name}: {image.resource} [{image.container}] {image.old} → {image.new}")
+            old, new = image.old or "(new)", image.new or "(removed)"
+            echo(f"    {root.name}: {image.resource} [{image.container}] {old} → {new}")
 
 
 def _open_risky_pull(workdir: Path, url: str, token: str, forge: GitHubForge) -> int:
