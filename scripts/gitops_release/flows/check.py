@@ -93,7 +93,6 @@ def check_paths(
 
 # -- gates over what the renderers produced -------------------------------------------------------
 
-Locations = dict[tuple[str, str, str, str], tuple[str, int | None]]
 _SOURCE = re.compile(r"^# Source: [^/\n]+/(.+)$", re.MULTILINE)
 
 
@@ -108,6 +107,8 @@ def gate_renders(
 
     Findings point at the source that produced the resource where it can be traced: the chart
     template (`# Source:` comments of Helm output), else the root's kustomization or directory.
+    Each root is written to its own file, so a finding's rendered file names its root, even
+    when two roots render the same object (one release on blue and green clusters).
     """
     failed = [
         Problem(f"{r.name}: render failed: {r.error}", roots[k].path if k in roots else None)
@@ -117,12 +118,11 @@ def gate_renders(
     good = {k: r for k, r in rendered.items() if r.ok}
     with tempfile.TemporaryDirectory(prefix="gitops-release-gates-") as tmp:
         files = write_rendered(good, Path(tmp))
-        report = run_gates(
-            [files[k] for k in sorted(files)],
-            settings_for(options, config, repo),
-            locations=_locations(good, roots),
-        )
-    report = name_images(apply_policy(report, config), container_images(good))
+        report = run_gates([files[k] for k in sorted(files)], settings_for(options, config, repo))
+        owners = {str(path): key for key, path in files.items()}
+        owners.update({str(path.resolve()): key for key, path in files.items()})
+        report = _attribute(report, owners, good, roots)
+    report = apply_policy(report, config)
     if not failed:
         return report
     return make_report(
@@ -135,20 +135,52 @@ def gate_renders(
     )
 
 
-def _locations(rendered: Mapping[str, Rendered], roots: Mapping[str, RenderRoot]) -> Locations:
-    # Sorted, so that a resource rendered by several roots (the same release on blue and green
-    # clusters) is always attributed to the same, first root.
-    found: Locations = {}
-    for key, result in sorted(rendered.items()):
-        root = roots.get(key)
-        if root is None or result.text is None:
+def _attribute(
+    report: GateReport,
+    owners: Mapping[str, str],
+    rendered: Mapping[str, Rendered],
+    roots: Mapping[str, RenderRoot],
+) -> GateReport:
+    """Point each finding at its source, and name the image in custom container checks.
+
+    Only the roots that need it are parsed again: Helm roots (to read `# Source:`) and roots
+    with a failing custom container check (to find the image).
+    """
+    sources: dict[str, dict[tuple[str, str, str, str], str]] = {}
+    images: dict[str, ImageIndex] = {}
+    findings = []
+    for f in report.findings:
+        key = owners.get(f.file or "")
+        root = roots.get(key) if key else None
+        if root is None or key is None:
+            findings.append(f)
             continue
-        default = _root_file(root)
-        for chunk in re.split(r"(?m)^---\s*$", result.text):
-            source = _SOURCE.search(chunk)
-            where = f"{root.path}/{source.group(1)}" if source and root.kind == "helm" else default
+        where = _root_file(root)
+        if root.kind == "helm":
+            if key not in sources:
+                sources[key] = _helm_sources(root, rendered[key].text or "")
+            where = sources[key].get(f.resource.key(), where)
+        message = f.message
+        if f.gate == "polaris" and f.container and f.check not in BUILTIN_CHECKS:
+            if key not in images:
+                images[key] = container_images({key: rendered[key]})
+            ref = f.resource
+            image = images[key].get(
+                (ref.api_version, ref.kind, ref.namespace, ref.name, f.container)
+            )
+            if image and image not in message:
+                message = f"{message} (container {f.container}: {image})"
+        findings.append(replace(f, file=where, line=None, message=message))
+    return replace(report, findings=tuple(findings))
+
+
+def _helm_sources(root: RenderRoot, text: str) -> dict[tuple[str, str, str, str], str]:
+    found: dict[tuple[str, str, str, str], str] = {}
+    for chunk in re.split(r"(?m)^---\s*$", text):
+        source = _SOURCE.search(chunk)
+        if source:
             for ident in _identities(chunk):
-                found.setdefault(ident, (where, None))
+                found.setdefault(ident, f"{root.path}/{source.group(1)}")
     return found
 
 
@@ -220,20 +252,6 @@ def _containers(obj: dict[str, Any]) -> list[dict[str, Any]]:
             found = [*(spec.get("initContainers") or []), *(spec.get("containers") or [])]
             return [c for c in found if isinstance(c, dict)]
     return []
-
-
-def name_images(report: GateReport, images: ImageIndex) -> GateReport:
-    """Custom container checks (e.g. a registry allowlist) name the offending image."""
-    findings = []
-    for f in report.findings:
-        ref = f.resource
-        image = images.get((ref.api_version, ref.kind, ref.namespace, ref.name, f.container or ""))
-        custom = f.gate == "polaris" and f.check not in BUILTIN_CHECKS
-        if custom and image and image not in f.message:
-            findings.append(replace(f, message=f"{f.message} (container {f.container}: {image})"))
-        else:
-            findings.append(f)
-    return replace(report, findings=tuple(findings))
 
 
 def check_repo(
