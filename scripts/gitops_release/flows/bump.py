@@ -15,10 +15,11 @@ from typing import Literal
 
 from gitops_release import image as images
 from gitops_release import trailers
-from gitops_release.config import Config, load_config_text
+from gitops_release.config import Config
 from gitops_release.edit import FileChange, resolve_app, write_atomically
 from gitops_release.edit.model import Edit
-from gitops_release.errors import ConfigError, GitError, GitHubError
+from gitops_release.errors import GitError, GitHubError
+from gitops_release.flows.branches import config_on_branch, require_branch
 from gitops_release.flows.set_image import plan_for_checkout, unified_diff
 from gitops_release.git import BOT, Git, Identity, auth_env
 from gitops_release.github import Forge, PullRequest, upsert_pull
@@ -110,35 +111,13 @@ def _config_and_base(git: Git, request: BumpRequest, default_branch: str) -> tup
     """The config as it is on the environment's branch, and that branch."""
     heads = git.remote_heads()
     probe = request.base or default_branch
-    config = _read_config(git, heads, probe, request.manifest_repo)
+    config = config_on_branch(git, heads, probe, request.manifest_repo)
     env = config.environment(request.env)
     base = request.base or env.branch or default_branch
     if base != probe:
-        config = _read_config(git, heads, base, request.manifest_repo)
+        config = config_on_branch(git, heads, base, request.manifest_repo)
         config.environment(request.env)
     return config, base
-
-
-def _require_branch(heads: dict[str, str], branch: str, repo: str) -> str:
-    if branch not in heads:
-        raise GitError(
-            f"branch '{branch}' does not exist in {repo}",
-            hint="create it, or fix the environment's `branch:` in .gitops-release.yaml "
-            "(or --base)",
-        )
-    return heads[branch]
-
-
-def _read_config(git: Git, heads: dict[str, str], branch: str, repo: str) -> Config:
-    sha = _require_branch(heads, branch, repo)
-    git.fetch_branches(branch)
-    text = git.show(sha, ".gitops-release.yaml")
-    if text is None:
-        raise ConfigError(
-            f"no .gitops-release.yaml on branch '{branch}' of {repo}",
-            hint="commit a .gitops-release.yaml at the root of that branch (docs/config.md)",
-        )
-    return load_config_text(text, source=f".gitops-release.yaml (on {branch})")
 
 
 def _bump_in(git: Git, config: Config, base: str, request: BumpRequest, forge: Forge) -> BumpResult:
@@ -150,7 +129,7 @@ def _bump_in(git: Git, config: Config, base: str, request: BumpRequest, forge: F
     branch = branch_name(request.env, wanted.name)
     for _attempt in range(MAX_ATTEMPTS):
         heads = git.remote_heads()
-        base_sha = _require_branch(heads, base, request.manifest_repo)
+        base_sha = require_branch(heads, base, request.manifest_repo)
         remote = heads.get(branch)
         git.fetch_branches(base, *([branch] if remote else []))
         git.sparse_checkout(base_sha, paths)

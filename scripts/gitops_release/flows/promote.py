@@ -16,9 +16,10 @@ from pathlib import Path
 from typing import Literal
 
 from gitops_release import globs, promotion
-from gitops_release.config import Config, Environment, load_config_text
+from gitops_release.config import Config, Environment
 from gitops_release.edit import write_atomically
-from gitops_release.errors import ConfigError, GitError, GitopsReleaseError, UsageError
+from gitops_release.errors import GitError, GitopsReleaseError, UsageError
+from gitops_release.flows.branches import config_on_branch, require_branch
 from gitops_release.flows.set_image import plan_for_checkout
 from gitops_release.git import BOT, Git, Identity, auth_env
 from gitops_release.github import Forge, PullRequest, upsert_pull
@@ -82,7 +83,7 @@ def promote(request: PromoteRequest, forge: Forge) -> PromoteResult:
             request.workdir or Path(tmp) / "repo", request.git_url, auth_env(request.token)
         )
         heads = git.remote_heads()
-        config = _read_config(git, heads, default_branch, request.manifest_repo)
+        config = config_on_branch(git, heads, default_branch, request.manifest_repo)
         source_env = config.environment(request.from_env)
         target_env = (
             config.environment(request.to_env)
@@ -97,9 +98,8 @@ def promote(request: PromoteRequest, forge: Forge) -> PromoteResult:
             )
         from_branch, to_branch = source_env.branch, target_env.branch
         for branch in (from_branch, to_branch):
-            if branch not in heads:
-                raise GitError(f"branch '{branch}' does not exist in {request.manifest_repo}")
-        config = _read_config(git, heads, from_branch, request.manifest_repo)
+            require_branch(heads, branch, request.manifest_repo)
+        config = config_on_branch(git, heads, from_branch, request.manifest_repo)
         changes = _changes(git, request, forge)
         promotions = tuple(
             _promote_one(git, forge, config, request, source_env, target_env, change)
@@ -108,19 +108,6 @@ def promote(request: PromoteRequest, forge: Forge) -> PromoteResult:
         return PromoteResult(
             source_env.name, target_env.name, to_branch, promotions, request.dry_run
         )
-
-
-def _read_config(git: Git, heads: dict[str, str], branch: str, repo: str) -> Config:
-    if branch not in heads:
-        raise GitError(f"branch '{branch}' does not exist in {repo}")
-    git.fetch_branches(branch)
-    text = git.show(heads[branch], ".gitops-release.yaml")
-    if text is None:
-        raise ConfigError(
-            f"no .gitops-release.yaml on branch '{branch}' of {repo}",
-            hint="commit a .gitops-release.yaml at the root of that branch (docs/config.md)",
-        )
-    return load_config_text(text, source=f".gitops-release.yaml (on {branch})")
 
 
 # -- plan: which change(s) ------------------------------------------------------------------------

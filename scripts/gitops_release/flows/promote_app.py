@@ -7,9 +7,9 @@ import tempfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from gitops_release.config import load_config_text
 from gitops_release.edit.current import current_image
 from gitops_release.errors import ConfigError
+from gitops_release.flows.branches import config_on_branch
 from gitops_release.flows.bump import BumpRequest, BumpResult, bump
 from gitops_release.flows.set_image import read_text, resolve_target_files
 from gitops_release.git import Git, auth_env
@@ -34,11 +34,7 @@ def promote_app(request: PromoteAppRequest, forge: Forge) -> tuple[BumpResult, s
         git = Git.init(Path(tmp) / "repo", base_request.git_url, auth_env(request.token))
         heads = git.remote_heads()
         branch = base_request.base or default_branch
-        git.fetch_branches(branch)
-        text = git.show(heads.get(branch, f"refs/remotes/origin/{branch}"), ".gitops-release.yaml")
-        if text is None:
-            raise ConfigError(f"no .gitops-release.yaml on branch '{branch}'")
-        config = load_config_text(text, source=f".gitops-release.yaml (on {branch})")
+        config = config_on_branch(git, heads, branch, base_request.manifest_repo)
         source = config.environment(request.from_env)
         target = (
             config.environment(request.to_env)
