@@ -19,6 +19,7 @@ from gitops_release.commands.diff import diff_cmd
 from gitops_release.commands.preview import preview_cmd
 from gitops_release.commands.promote import promote_cmd
 from gitops_release.commands.set_image import set_image_cmd
+from gitops_release.commands.tags import tags_cmd
 from gitops_release.errors import ExitCode, GitopsReleaseError
 from gitops_release.proc import mask
 
@@ -29,7 +30,16 @@ def cli() -> None:
     """Image bumps, promotions, rendered diffs and gates for Argo CD manifest repositories."""
 
 
-for _command in (set_image_cmd, bump_cmd, promote_cmd, diff_cmd, preview_cmd, check_cmd, demo_cmd):
+for _command in (
+    set_image_cmd,
+    bump_cmd,
+    promote_cmd,
+    diff_cmd,
+    preview_cmd,
+    check_cmd,
+    tags_cmd,
+    demo_cmd,
+):
     cli.add_command(_command)
 
 

@@ -1,0 +1,217 @@
+"""`gitops-release tags`."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from gitops_release import actions_io
+from gitops_release.errors import GitopsReleaseError, UsageError
+
+if TYPE_CHECKING:
+    from gitops_release.flows.tags import TagsRequest
+
+
+def _event(path: Path | None) -> dict[str, Any]:
+    if path is None:
+        return {}
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise UsageError(
+            f"cannot read the event payload {path}: {exc}",
+            hint="pass --event-path with the webhook JSON, or run inside GitHub Actions",
+        ) from None
+    if not isinstance(data, dict):
+        raise UsageError(f"the event payload {path} is not a JSON object")
+    return data
+
+
+def _run_number(value: int | None) -> int | None:
+    if value is not None:
+        return value
+    text = os.environ.get("GITHUB_RUN_NUMBER", "").strip()
+    if not text:
+        return None
+    if not text.isdigit():
+        raise UsageError(f"GITHUB_RUN_NUMBER '{text}' is not a number")
+    return int(text)
+
+
+def _git_facts(repo: Path, sha: str | None, ref: str | None) -> tuple[str | None, str | None]:
+    """The checkout's HEAD commit and branch ref, for runs outside Actions."""
+    from gitops_release.git import Git  # noqa: PLC0415
+
+    if (sha and ref) or not (repo / ".git").exists():
+        return sha, ref
+    git = Git(repo)
+    if not sha:
+        head = git.run("rev-parse", "--verify", "-q", "HEAD^{commit}", check=False)
+        sha = head.out.strip() or None
+    if not ref:
+        symbolic = git.run("symbolic-ref", "-q", "HEAD", check=False)
+        ref = symbolic.out.strip() or None
+    return sha, ref
+
+
+def _commit_time(repo: Path, sha: str, event: dict[str, Any]) -> datetime | None:
+    """The commit's committer time: from the checkout, else from a push event's head_commit."""
+    from gitops_release.git import Git  # noqa: PLC0415
+
+    if (repo / ".git").exists():
+        shown = Git(repo).run("show", "-s", "--format=%ct", f"{sha}^{{commit}}", check=False)
+        if shown.returncode == 0 and shown.out.strip().isdigit():
+            return datetime.fromtimestamp(int(shown.out.strip()), tz=UTC)
+    head = event.get("head_commit") or {}
+    stamp = head.get("timestamp") if isinstance(head, dict) else None
+    if isinstance(stamp, str) and head.get("id") == sha:
+        try:
+            return datetime.fromisoformat(stamp.replace("Z", "+00:00")).astimezone(UTC)
+        except ValueError:
+            return None
+    return None
+
+
+def build_request(
+    images: tuple[str, ...] = (),
+    *,
+    event_name: str | None = None,
+    event_path: Path | None = None,
+    ref: str | None = None,
+    sha: str | None = None,
+    run_number: int | None = None,
+    default_branch: str | None = None,
+    repo: Path = Path(),
+    latest: bool = False,
+) -> TagsRequest:
+    """A `TagsRequest` from the options, then the Actions environment, then the git checkout."""
+    from gitops_release.flows.tags import TagsRequest, built_commit  # noqa: PLC0415
+    from gitops_release.image import parse_repository  # noqa: PLC0415
+
+    repositories = tuple(dict.fromkeys(parse_repository(i, what="--image") for i in images))
+    name = event_name if event_name is not None else os.environ.get("GITHUB_EVENT_NAME", "")
+    if event_path is None and os.environ.get("GITHUB_EVENT_PATH"):
+        event_path = Path(os.environ["GITHUB_EVENT_PATH"])
+    event = _event(event_path)
+    sha = sha or os.environ.get("GITHUB_SHA") or None
+    ref = ref or os.environ.get("GITHUB_REF") or None
+    with contextlib.suppress(GitopsReleaseError):  # no git: options and environment must do
+        sha, ref = _git_facts(repo, sha, ref)
+    if not sha and not (event.get("pull_request") or {}).get("head"):
+        raise UsageError(
+            "no commit: pass --sha, set GITHUB_SHA, or run inside a git checkout",
+            hint="e.g. gitops-release tags --sha $(git rev-parse HEAD)",
+        )
+    built = built_commit(name, event, sha or "")
+    try:
+        created = _commit_time(repo, built, event) if built else None
+    except GitopsReleaseError:  # the commit is not in the checkout: the tags do without
+        created = None
+    return TagsRequest(
+        sha=sha or "",
+        event_name=name,
+        event=event,
+        ref=ref or "",
+        run_number=_run_number(run_number),
+        images=repositories,
+        latest=latest,
+        default_branch=default_branch,
+        commit_time=created,
+        now=datetime.now(UTC),
+    )
+
+
+@click.command("tags")
+@click.option(
+    "--image",
+    "images",
+    multiple=True,
+    metavar="REPOSITORY",
+    help="Image repository (no tag) to prefix the tags with; repeatable.",
+)
+@click.option(
+    "--event", "event_name", default=None, help="Event name [default: $GITHUB_EVENT_NAME]."
+)
+@click.option(
+    "--event-path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Webhook payload JSON [default: $GITHUB_EVENT_PATH].",
+)
+@click.option(
+    "--ref", default=None, help="refs/heads/B, refs/tags/T or a branch [default: $GITHUB_REF]."
+)
+@click.option("--sha", default=None, help="Commit built [default: $GITHUB_SHA, else HEAD].")
+@click.option(
+    "--run-number",
+    type=click.IntRange(min=0),
+    default=None,
+    help="Sortable build number [default: $GITHUB_RUN_NUMBER, else the UTC commit time].",
+)
+@click.option(
+    "--latest/--no-latest",
+    default=False,
+    show_default=True,
+    help="Add `latest` for builds of the default branch.",
+)
+@click.option(
+    "--default-branch",
+    default=None,
+    help="The default branch [default: from the event's repository].",
+)
+@click.option(
+    "--repo",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path(),
+    show_default=True,
+    help="Git checkout to read HEAD, the branch and the commit time from.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+def tags_cmd(
+    images: tuple[str, ...],
+    event_name: str | None,
+    event_path: Path | None,
+    ref: str | None,
+    sha: str | None,
+    run_number: int | None,
+    default_branch: str | None,
+    repo: Path,
+    *,
+    latest: bool,
+    as_json: bool,
+) -> None:
+    """Compute image tags for this build from the CI event and git.
+
+    sha-<7>; <branch>-<sha7>-<run number or UTC time> for branches and pull requests (the PR
+    head commit, not the merge commit); pr-<N>; 1.2.3, 1.2 and 1 for a v1.2.3 tag; latest on
+    the default branch with --latest. Outputs (in Actions): tag, tags, images, sha, version,
+    created.
+    """
+    from gitops_release.flows.tags import compute, to_json, to_outputs  # noqa: PLC0415
+
+    result = compute(
+        build_request(
+            images,
+            event_name=event_name,
+            event_path=event_path,
+            ref=ref,
+            sha=sha,
+            run_number=run_number,
+            default_branch=default_branch,
+            repo=repo,
+            latest=latest,
+        )
+    )
+    actions_io.set_outputs(to_outputs(result))
+    for warning in result.warnings:
+        actions_io.command("warning", warning, title="gitops-release tags")
+    if as_json:
+        click.echo(json.dumps(to_json(result), indent=2))
+    else:
+        click.echo("\n".join(result.images or result.tags))

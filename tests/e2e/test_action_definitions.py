@@ -1,0 +1,247 @@
+"""The action and workflow files themselves: every input documented and passed through `env:`,
+no expression inside a `run:` script, every CLI-backed input mapped, third-party actions pinned
+by SHA; and the input mapping of actions/lib/run.py."""
+
+from __future__ import annotations
+
+import functools
+import importlib.util
+import re
+import sys
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+from ruamel.yaml import YAML
+
+from tests.e2e.harness import REPO_ROOT
+
+pytestmark = pytest.mark.e2e
+
+ACTIONS = sorted([REPO_ROOT / "action.yml", *REPO_ROOT.glob("actions/*/action.yml")])
+WORKFLOWS = sorted([*REPO_ROOT.glob(".github/workflows/*.yml"), *REPO_ROOT.glob("workflows/*.yml")])
+USES = re.compile(r"^\s*(?:-\s+)?uses:\s*(\S+)(.*)$", re.MULTILINE)
+
+
+def load(path: Path) -> Any:
+    return YAML(typ="safe").load(path.read_text(encoding="utf-8"))
+
+
+@functools.cache
+def run_module() -> ModuleType:
+    """actions/lib/run.py, which the actions run as a script."""
+    spec = importlib.util.spec_from_file_location("action_run", REPO_ROOT / "actions/lib/run.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses resolve annotations through sys.modules
+    spec.loader.exec_module(module)
+    return module
+
+
+def env_name(name: str) -> str:
+    return "INPUT_" + name.upper().replace("-", "_")
+
+
+@pytest.mark.parametrize("path", ACTIONS, ids=lambda p: str(p.relative_to(REPO_ROOT)))
+def test_every_input_is_documented_and_reaches_a_step_through_env(path: Path) -> None:
+    action = load(path)
+    steps = action["runs"]["steps"]
+    passed: set[str] = set()
+    for step in steps:
+        passed |= {k for k, v in (step.get("env") or {}).items() if "inputs." in str(v)}
+        passed |= {k for k, v in (step.get("with") or {}).items() if "inputs." in str(v)}
+    for name, spec in action["inputs"].items():
+        assert spec.get("description"), f"{name}: no description"
+        assert "required" in spec, f"{name}: say whether it is required"
+        assert spec["required"] or "default" in spec, f"{name}: optional inputs need a default"
+        assert env_name(name) in passed or name in {"token"}, f"{name} never reaches a step"
+    for name, spec in action.get("outputs", {}).items():
+        assert spec.get("description"), f"output {name}: no description"
+
+
+@pytest.mark.parametrize("path", ACTIONS + WORKFLOWS, ids=lambda p: str(p.relative_to(REPO_ROOT)))
+def test_no_expression_inside_a_run_script(path: Path) -> None:
+    data = load(path)
+    steps = list(data.get("runs", {}).get("steps", []))
+    for job in (data.get("jobs") or {}).values():
+        steps += job.get("steps", [])
+    for step in steps:
+        assert "${{" not in str(step.get("run", "")), step
+
+
+@pytest.mark.parametrize("path", ACTIONS + WORKFLOWS, ids=lambda p: str(p.relative_to(REPO_ROOT)))
+def test_third_party_actions_are_pinned_by_full_sha_with_the_version(path: Path) -> None:
+    for target, rest in USES.findall(path.read_text(encoding="utf-8")):
+        if target.startswith(("./", "gitops-release/gitops-release")):
+            continue
+        assert re.search(r"@[0-9a-f]{40}$", target), target
+        assert re.match(r"\s*#\s*v\d+(\.\d+)*", rest), f"{target}: add `# vX.Y.Z`"
+
+
+def test_checkouts_do_not_persist_credentials() -> None:
+    for path in WORKFLOWS:
+        for job in (load(path).get("jobs") or {}).values():
+            for step in job.get("steps", []):
+                if str(step.get("uses", "")).startswith("actions/checkout@"):
+                    assert step["with"]["persist-credentials"] is False, path
+
+
+def test_every_job_sets_minimal_permissions() -> None:
+    for path in WORKFLOWS:
+        data = load(path)
+        assert data.get("permissions") == {} or path.name == "ci.yml", path
+        for name, job in data["jobs"].items():
+            assert "permissions" in job or data.get("permissions") == {"contents": "read"}, (
+                path,
+                name,
+            )
+
+
+@pytest.mark.parametrize("action", ["update-manifest", "promote", "preview", "check"])
+def test_run_py_maps_every_cli_input(action: str) -> None:
+    module = run_module()
+    mapped = {spec.name for spec in module.ACTIONS[action][1]}
+    special = {"token", "preview", "fail-on-findings"}
+    inputs = set(load(REPO_ROOT / "actions" / action / "action.yml")["inputs"])
+    assert inputs - special == mapped
+
+
+def test_starter_workflows_stay_short() -> None:
+    for path in REPO_ROOT.glob("workflows/*.yml"):
+        assert len(path.read_text(encoding="utf-8").splitlines()) <= 15, path
+
+
+# -- run.py: inputs -> argv --------------------------------------------------------------------
+@pytest.fixture
+def inputs(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
+    return monkeypatch
+
+
+def set_inputs(monkeypatch: pytest.MonkeyPatch, **values: str) -> None:
+    for name, value in values.items():
+        monkeypatch.setenv(env_name(name.replace("_", "-")), value)
+
+
+def test_update_manifest_argv(inputs: pytest.MonkeyPatch) -> None:
+    set_inputs(
+        inputs,
+        manifest_repo="acme/manifests",
+        environment="staging",
+        image="ghcr.io/acme/web:1.0",
+        labels="deploy\nstaging, web",
+        auto_merge="true",
+        allow_downgrade="false",
+        source_pr="12",
+    )
+    assert run_module().argv("update-manifest") == [
+        "bump",
+        "--manifest-repo",
+        "acme/manifests",
+        "--env",
+        "staging",
+        "--image",
+        "ghcr.io/acme/web:1.0",
+        "--label",
+        "deploy",
+        "--label",
+        "staging",
+        "--label",
+        "web",
+        "--auto-merge",
+        "--source-pr",
+        "12",
+        "--token-env",
+        "GITOPS_RELEASE_TOKEN",
+    ]
+
+
+def test_preview_negatable_flags(inputs: pytest.MonkeyPatch) -> None:
+    set_inputs(inputs, manifest_repo="acme/manifests", gates="false", status="true", pr="7")
+    args = run_module().argv("preview")
+    assert args[:3] == ["preview", "--manifest-repo", "acme/manifests"]
+    assert "--no-gates" in args
+    assert "--status" in args
+    assert args[args.index("--pr") + 1] == "7"
+
+
+def test_check_paths_are_positional(inputs: pytest.MonkeyPatch) -> None:
+    set_inputs(inputs, paths="a.yaml\nrendered/", format="sarif", output="out.sarif")
+    assert run_module().argv("check") == [
+        "check",
+        "a.yaml",
+        "rendered/",
+        "--format",
+        "sarif",
+        "--output",
+        "out.sarif",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("action", "values", "message"),
+    [
+        (
+            "update-manifest",
+            {"environment": "staging", "image": "x"},
+            "input 'manifest-repo' is required",
+        ),
+        (
+            "update-manifest",
+            {"manifest_repo": "a/b", "environment": "s", "image": "x", "auto_merge": "yes"},
+            "input 'auto-merge' must be true or false, got 'yes'",
+        ),
+        (
+            "update-manifest",
+            {"manifest_repo": "a/b", "environment": "s", "image": "x", "source_pr": "#12"},
+            "input 'source-pr' must be a whole number, got '#12'",
+        ),
+        (
+            "update-manifest",
+            {"manifest_repo": "a/b\n--dry-run", "environment": "s", "image": "x"},
+            "input 'manifest-repo' must be a single line",
+        ),
+        ("promote", {"manifest_repo": "a/b", "on_conflict": "merge"}, "must be one of fail, draft"),
+        ("check", {}, "give input 'paths'"),
+        ("check", {"paths": "a.yaml", "repo": "."}, "cannot be combined"),
+        ("nope", {}, "unknown action 'nope'"),
+    ],
+)
+def test_bad_inputs_are_named(
+    inputs: pytest.MonkeyPatch, action: str, values: dict[str, str], message: str
+) -> None:
+    set_inputs(inputs, **values)
+    module = run_module()
+    with pytest.raises(module.InputError, match=re.escape(message)):
+        module.argv(action)
+
+
+def test_main_reports_bad_inputs_as_an_annotation(
+    inputs: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    set_inputs(inputs, manifest_repo="a/b", environment="s", image="x", dry_run="maybe")
+    inputs.setenv("GITHUB_ACTIONS", "true")
+    called: list[list[str]] = []
+    assert run_module().main(["update-manifest"], entry=called.append) == 2
+    assert called == []
+    assert (
+        "::error title=gitops-release update-manifest::input 'dry-run' must be true or false"
+        in (capsys.readouterr().out)
+    )
+
+
+def test_check_failure_can_be_reported_without_failing_the_step(
+    inputs: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    output = tmp_path / "output"
+    output.touch()
+    inputs.setenv("GITHUB_OUTPUT", str(output))
+    set_inputs(inputs, paths="a.yaml", fail_on_findings="false")
+
+    def gate_fails(argv: list[str]) -> None:
+        raise SystemExit(3)
+
+    assert run_module().main(["check"], entry=gate_fails) == 0
+    assert "result<<" in output.read_text(encoding="utf-8")
+    assert "failed" in output.read_text(encoding="utf-8")

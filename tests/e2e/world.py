@@ -1,0 +1,323 @@
+"""The repositories of the end-to-end scenario: an app repo and a manifest repo, made in temp
+dirs, that use our reusable workflows the way users do (the starter workflows, verbatim for the
+manifest repo; with a local registry and buildah for the app repo)."""
+
+from __future__ import annotations
+
+import shutil
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import requests
+from ruamel.yaml import YAML
+
+from gitops_release.testing import FakeGitHub, Token
+from tests.e2e import events
+from tests.e2e.harness import MANIFEST_TOKEN, REPO_ROOT, Act, ActResult, Registry, git
+
+APP = "acme/web"
+MANIFESTS = "acme/manifests"
+APP_TOKEN = "ghs_e2eAppRepoJobToken0123456789abcdefABCDEF"
+MANIFEST_JOB_TOKEN = "ghs_e2eManifestJobToken0123456789abcdefABC"
+STAGING_BRANCH = "develop"
+PRODUCTION_BRANCH = "master"
+
+APP_WORKFLOW = """\
+# The starter workflow (workflows/app-release.yml) with a local registry and buildah.
+name: release
+on:
+  push:
+    branches: [master]
+permissions: {{}}
+jobs:
+  release:
+    permissions: {{contents: read, packages: write}}
+    uses: gitops-release/gitops-release/.github/workflows/app-release.yml@v1
+    with:
+      image: {registry}/acme/web
+      manifest-repo: acme/manifests
+      builder: buildah
+      registry-login: false
+      tls-verify: false
+    secrets: {{manifest-token: "${{{{ secrets.MANIFEST_TOKEN }}}}"}}
+"""
+
+DEPLOYMENT = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  labels: {{app: web}}
+spec:
+  replicas: 2
+  selector:
+    matchLabels: {{app: web}}
+  template:
+    metadata:
+      labels: {{app: web}}
+    spec:
+      automountServiceAccountToken: false
+      securityContext:
+        runAsNonRoot: true
+        runAsUser: 10001
+      containers:
+        - name: web
+          image: {image}
+          imagePullPolicy: Always
+          ports:
+            - containerPort: 8080
+          securityContext:
+            allowPrivilegeEscalation: false
+            privileged: false
+            readOnlyRootFilesystem: true
+            runAsNonRoot: true
+            capabilities:
+              drop: [ALL]
+          resources:
+            requests: {{cpu: 100m, memory: 128Mi}}
+            limits: {{cpu: 500m, memory: 256Mi}}
+          livenessProbe:
+            httpGet: {{path: /healthz, port: 8080}}
+          readinessProbe:
+            httpGet: {{path: /ready, port: 8080}}
+"""
+
+POLARIS = """\
+checks:
+  imageRegistryAllowlist: danger
+customChecks:
+  imageRegistryAllowlist:
+    successMessage: Image comes from an allowed registry
+    failureMessage: Image must come from an allowed registry
+    category: Security
+    target: Container
+    schema:
+      '$schema': https://json-schema.org/draft/2019-09/schema
+      type: object
+      required: [image]
+      properties:
+        image:
+          type: string
+          pattern: ^{registry_re}/acme/
+"""
+
+
+def manifest_files(registry: Registry) -> dict[str, str]:
+    image = f"{registry.host}/acme/web"
+    overlay = (
+        "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n"
+        "namespace: web-{env}\nresources:\n  - ../../base\nimages:\n"
+        f'  - name: {image}\n    newTag: "0.1.0"\n'
+    )
+    return {
+        ".gitops-release.yaml": (
+            "environments:\n"
+            f"  staging:    {{branch: {STAGING_BRANCH}}}\n"
+            f"  production: {{branch: {PRODUCTION_BRANCH}, promote_from: staging}}\n"
+            "apps:\n  web:\n"
+            f"    image: {image}\n"
+            "    targets:\n"
+            "      - kustomize: apps/web/overlays/staging\n        environments: [staging]\n"
+            "      - kustomize: apps/web/overlays/production\n        environments: [production]\n"
+            "gates:\n  kubernetes_version: v1.30\n  polaris_config: policy/polaris.yaml\n"
+            "promote:\n  exclude: ['**/staging/**']\n"
+        ),
+        "policy/polaris.yaml": POLARIS.format(registry_re=registry.host.replace(".", r"\.")),
+        "apps/web/base/kustomization.yaml": (
+            "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n"
+            "resources:\n  - deployment.yaml\n"
+        ),
+        "apps/web/base/deployment.yaml": DEPLOYMENT.format(image=f"{image}:0.1.0"),
+        "apps/web/overlays/staging/kustomization.yaml": overlay.format(env="staging"),
+        "apps/web/overlays/production/kustomization.yaml": overlay.format(env="production"),
+        ".github/workflows/preview.yml": (
+            REPO_ROOT / "workflows" / "manifest-preview.yml"
+        ).read_text(encoding="utf-8"),
+        ".github/workflows/promote.yml": (
+            REPO_ROOT / "workflows" / "manifest-promote.yml"
+        ).read_text(encoding="utf-8"),
+    }
+
+
+def write(root: Path, files: dict[str, str]) -> None:
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+
+
+@dataclass
+class World:
+    github: FakeGitHub
+    act: Act
+    registry: Registry
+    root: Path
+    app: Path  # the app repo's work tree (what act runs in)
+
+    # -- setup ---------------------------------------------------------------------------------
+    @classmethod
+    def create(cls, github: FakeGitHub, act: Act, registry: Registry, root: Path) -> World:
+        github.add_token(APP_TOKEN, Token("app-ci", repos=(APP,)))
+        github.add_token(MANIFEST_TOKEN, Token("release-bot", repos=(MANIFESTS,), admin=False))
+        github.add_token(MANIFEST_JOB_TOKEN, Token("manifest-ci", repos=(MANIFESTS,)))
+        seed = root / "manifest-seed"
+        write(seed, manifest_files(registry))
+        git("init", "-q", "-b", PRODUCTION_BRANCH, cwd=seed)
+        git("add", "-A", cwd=seed)
+        git("commit", "-q", "-m", "initial manifests", cwd=seed)
+        git("branch", STAGING_BRANCH, cwd=seed)
+        github.create_repo(MANIFESTS, source=seed)
+        app = root / "web"
+        write(
+            app,
+            {
+                "Dockerfile": "FROM scratch\nCOPY hello.txt /hello.txt\n",
+                "hello.txt": "hello from acme/web\n",
+                ".github/workflows/release.yml": APP_WORKFLOW.format(registry=registry.host),
+            },
+        )
+        git("init", "-q", "-b", "master", cwd=app)
+        git("add", "-A", cwd=app)
+        git("commit", "-q", "-m", "web: first release", cwd=app)
+        github.create_repo(APP, source=app)
+        # act derives the repository name from origin; nothing is fetched from it.
+        git("remote", "add", "origin", f"https://github.com/{APP}.git", cwd=app)
+        return cls(github, act, registry, root, app)
+
+    # -- steps ---------------------------------------------------------------------------------
+    def app_sha(self) -> str:
+        return git("rev-parse", "HEAD", cwd=self.app)
+
+    def release_app(self) -> ActResult:
+        """Step 1: a push to the app repo's master runs app-release."""
+        sha = git("rev-parse", "HEAD", cwd=self.app)
+        payload = events.push_event(
+            self.github.api_url,
+            APP_TOKEN,
+            APP,
+            ref="refs/heads/master",
+            before="0" * 40,
+            after=sha,
+            message="web: first release",
+        )
+        return self.act.run(
+            self.app,
+            "push",
+            payload,
+            secrets={"GITHUB_TOKEN": APP_TOKEN, "MANIFEST_TOKEN": MANIFEST_TOKEN},
+        )
+
+    def api(self, method: str, path: str, **kwargs: Any) -> Any:
+        answer = requests.request(
+            method,
+            f"{self.github.api_url}{path}",
+            headers={
+                "Authorization": f"Bearer {MANIFEST_JOB_TOKEN}",
+                "Accept": "application/vnd.github+json",
+            },
+            timeout=30,
+            **kwargs,
+        )
+        answer.raise_for_status()
+        return answer.json() if answer.content else None
+
+    def pulls(self, state: str = "open") -> list[dict[str, Any]]:
+        result: list[dict[str, Any]] = self.api(
+            "GET", f"/repos/{MANIFESTS}/pulls", params={"state": state, "per_page": 100}
+        )
+        return result
+
+    def _clone_url(self) -> str:
+        return self.github.clone_url(MANIFESTS, MANIFEST_JOB_TOKEN)
+
+    def manifest_checkout(self, branch: str) -> Path:
+        """A fresh clone of the manifest repo at `branch`, as act checks it out for a run."""
+        path = self.root / f"manifests-{branch}-{time.monotonic_ns()}"
+        git(
+            "clone",
+            "-q",
+            "--branch",
+            branch,
+            self._clone_url(),
+            str(path),
+            cwd=self.root,
+        )
+        git("remote", "set-url", "origin", f"https://github.com/{MANIFESTS}.git", cwd=path)
+        return path
+
+    def show(self, rev: str, path: str) -> str:
+        """A file's text at `rev` in the served manifest repo."""
+        bare = self.github.repo(MANIFESTS).path
+        return git("--git-dir", bare, "show", f"{rev}:{path}", cwd=self.root)
+
+    def kustomize_images(self, rev: str, path: str) -> list[dict[str, str]]:
+        images: list[dict[str, str]] = YAML(typ="safe").load(self.show(rev, path))["images"]
+        return images
+
+    def ref(self, name: str) -> str | None:
+        return self.github.ref(MANIFESTS, name)
+
+    def open_pull(self, branch: str, files: dict[str, str], *, base: str, title: str) -> int:
+        """A person pushes `branch` (from `base`) with `files` changed and opens a PR."""
+        work = self.root / f"work-{branch.replace('/', '-')}"
+        git("clone", "-q", "--branch", base, self._clone_url(), str(work), cwd=self.root)
+        git("switch", "-q", "-c", branch, cwd=work)
+        write(work, files)
+        git("add", "-A", cwd=work)
+        git("commit", "-q", "-m", title, cwd=work)
+        git("push", "-q", "origin", branch, cwd=work)
+        created = self.api(
+            "POST",
+            f"/repos/{MANIFESTS}/pulls",
+            json={"title": title, "head": branch, "base": base, "body": title},
+        )
+        return int(created["number"])
+
+    def statuses(self, sha: str) -> list[dict[str, Any]]:
+        found: list[dict[str, Any]] = self.api("GET", f"/repos/{MANIFESTS}/commits/{sha}/statuses")
+        return found
+
+    def comments(self, number: int) -> tuple[str, ...]:
+        return self.github.comments(MANIFESTS, number)
+
+    def merge(self, number: int) -> str:
+        """The release manager merges PR `number` (a merge commit)."""
+        done = self.api(
+            "PUT", f"/repos/{MANIFESTS}/pulls/{number}/merge", json={"merge_method": "merge"}
+        )
+        return str(done["sha"])
+
+    def promote(self, before: str, after: str) -> ActResult:
+        """Step 2: the push to the staging branch runs manifest-promote."""
+        checkout = self.manifest_checkout(STAGING_BRANCH)
+        payload = events.push_event(
+            self.github.api_url,
+            MANIFEST_JOB_TOKEN,
+            MANIFESTS,
+            ref=f"refs/heads/{STAGING_BRANCH}",
+            before=before,
+            after=after,
+            message="Merge staging pull request",
+        )
+        try:
+            return self.act.run(
+                checkout, "push", payload, secrets={"GITHUB_TOKEN": MANIFEST_JOB_TOKEN}
+            )
+        finally:
+            shutil.rmtree(checkout, ignore_errors=True)
+
+    def preview(self, number: int) -> ActResult:
+        """Steps 3 and 4: a pull request in the manifest repo runs manifest-preview."""
+        pull = self.api("GET", f"/repos/{MANIFESTS}/pulls/{number}")
+        checkout = self.manifest_checkout(pull["head"]["ref"])
+        payload = events.pull_request_event(
+            self.github.api_url, MANIFEST_JOB_TOKEN, MANIFESTS, number
+        )
+        try:
+            return self.act.run(
+                checkout, "pull_request", payload, secrets={"GITHUB_TOKEN": MANIFEST_JOB_TOKEN}
+            )
+        finally:
+            shutil.rmtree(checkout, ignore_errors=True)
