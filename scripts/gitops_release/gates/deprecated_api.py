@@ -197,24 +197,31 @@ def _yaml_stubs(node: Node) -> list[Stub]:
     return [_yaml_stub(item)[0] for item in items]
 
 
-def parse_manifest_text(text: str, *, path: str = "-") -> FileScan:
-    """Pluto's per-file parse: a whole-file JSON object first, else YAML documents."""
+def parse_manifest_text(
+    text: str, *, path: str = "-", composed: yamlcompat.Composed | None = None
+) -> FileScan:
+    """Pluto's per-file parse: a whole-file JSON object first, else YAML documents.
+
+    `composed` (from `yamlcompat.compose_documents(text)`) saves composing the text again when
+    another reading of the same file needs the node trees too; they are only read here.
+    """
     from_json = _try_json(text)
     if from_json is not None:
         return FileScan(path, tuple(from_json))
+    if composed is None:
+        composed = yamlcompat.compose_documents(text)
+    if composed.error is not None:
+        return FileScan(path, (), f"invalid YAML: {composed.error}")
     stubs: list[Stub] = []
     type_errors: list[str] = []
-    try:
-        for node in yamlcompat.compose_all(text):
-            if node is None:
-                stubs.append(Stub("", "", "", ""))
-                continue
-            try:
-                stubs.extend(_yaml_stubs(node))
-            except _TypeMismatch as exc:
-                type_errors.append(f"line {node.start_mark.line + 1}: {exc}")
-    except yamlcompat.YamlSyntaxError as exc:
-        return FileScan(path, (), f"invalid YAML: {exc}")
+    for node in composed.nodes:
+        if node is None:
+            stubs.append(Stub("", "", "", ""))
+            continue
+        try:
+            stubs.extend(_yaml_stubs(node))
+        except _TypeMismatch as exc:
+            type_errors.append(f"line {node.start_mark.line + 1}: {exc}")
     if type_errors and not stubs:
         return FileScan(path, (), "no Kubernetes object could be read: " + "; ".join(type_errors))
     return FileScan(path, tuple(stubs))
@@ -222,10 +229,20 @@ def parse_manifest_text(text: str, *, path: str = "-") -> FileScan:
 
 def scan_file(path: Path) -> FileScan:
     try:
-        text = path.read_bytes().decode("utf-8", errors="replace")
+        data = path.read_bytes()
     except OSError as exc:
-        return FileScan(str(path), (), f"cannot read file: {exc.strerror or exc}")
-    return parse_manifest_text(text, path=str(path))
+        return unreadable(path, exc)
+    return parse_manifest_text(decode(data), path=str(path))
+
+
+def decode(data: bytes) -> str:
+    """A file's text as Pluto reads it (invalid UTF-8 replaced, line ends kept)."""
+    return data.decode("utf-8", errors="replace")
+
+
+def unreadable(path: Path, exc: OSError) -> FileScan:
+    """The scan of a file that could not be read."""
+    return FileScan(str(path), (), f"cannot read file: {exc.strerror or exc}")
 
 
 def walk_files(directory: Path) -> list[Path]:

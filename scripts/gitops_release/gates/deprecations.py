@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -886,10 +887,18 @@ class DeprecationData:
 
     def find(self, api_version: str, kind: str) -> DeprecatedApi | None:
         """First match wins, as in Pluto."""
-        for entry in self.apis:
+        for entry in self._by_api_version.get(api_version, ()):
             if entry.matches(api_version, kind):
                 return entry
         return None
+
+    @cached_property
+    def _by_api_version(self) -> dict[str, list[DeprecatedApi]]:
+        """The entries of each apiVersion, in table order (only those can match it)."""
+        index: dict[str, list[DeprecatedApi]] = {}
+        for entry in self.apis:
+            index.setdefault(entry.api_version, []).append(entry)
+        return index
 
 
 DEFAULT_DATA = DeprecationData(DEPRECATED_APIS, DEFAULT_TARGET_VERSIONS)

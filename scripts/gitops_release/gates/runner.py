@@ -7,10 +7,12 @@ findings point at what people edit rather than at rendered output.
 
 from __future__ import annotations
 
+import gc
 import json
 import shutil
 import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 from gitops_release.errors import GitopsReleaseError
@@ -20,6 +22,7 @@ from gitops_release.gates.polaris import audit as polaris_audit
 from gitops_release.gates.polaris import config as polaris_config
 from gitops_release.gates.polaris import manifests
 from gitops_release.gates.settings import GateSettings
+from gitops_release.gates.sources import read_sources
 
 Locations = Mapping[tuple[str, str, str, str], tuple[str, int | None]]
 
@@ -76,13 +79,17 @@ def _relocate(findings: list[Finding], locations: Locations | None) -> list[Find
 
 
 def _deprecated_api(
-    files: Sequence[Path], settings: GateSettings, errors: list[Problem]
+    files: Sequence[Path],
+    settings: GateSettings,
+    errors: list[Problem],
+    scans: list[deprecated_api.FileScan] | None = None,
 ) -> tuple[list[Finding], str]:
     data = deprecations.DEFAULT_DATA
     if settings.additional_versions is not None:
         data = deprecations.load_additional(settings.additional_versions)
     targets = deprecations.effective_targets(data, settings.targets(), settings.components)
-    scans = [deprecated_api.scan_file(f) for f in files]
+    if scans is None:
+        scans = [deprecated_api.scan_file(f) for f in files]
     for scan in scans:
         if scan.error:
             errors.append(
@@ -157,12 +164,14 @@ def _polaris(
     settings: GateSettings,
     errors: list[Problem],
     warnings: list[Problem],
+    loaded: manifests.LoadedManifests | None = None,
 ) -> tuple[list[Finding], int, str]:
     config = polaris_config.load_config(
         settings.polaris_config, merge_with_default=settings.polaris_merge_config
     )
     warnings.extend(Problem(w) for w in config.warnings)
-    loaded = manifests.load_paths(files)
+    if loaded is None:
+        loaded = manifests.load_paths(files)
     errors.extend(loaded.errors)
     warnings.extend(loaded.warnings)
     if _which(settings.engine, settings.polaris_binary):
@@ -214,6 +223,24 @@ def _polaris_binary(
     return parsed.as_document(), parsed.score
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while the gates run.
+
+    The gates build a large, long-lived object graph (every loaded manifest) plus many small
+    temporaries; left on, the collector walks that graph again and again (a quarter of the run
+    time on a few thousand resources). Memory is still freed by reference counting, and the
+    little cyclic garbage the run makes is collected once the collector is back on.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def run_gates(
     paths: Sequence[Path],
     settings: GateSettings | None = None,
@@ -221,7 +248,13 @@ def run_gates(
     locations: Locations | None = None,
 ) -> GateReport:
     """Run the enabled gates over rendered manifest files/directories and judge the result."""
-    settings = settings or GateSettings()
+    with _collector_paused():
+        return _run_gates(paths, settings or GateSettings(), locations)
+
+
+def _run_gates(
+    paths: Sequence[Path], settings: GateSettings, locations: Locations | None
+) -> GateReport:
     deprecations.effective_targets(deprecations.DEFAULT_DATA, settings.targets(), None)
     errors: list[Problem] = []
     warnings: list[Problem] = []
@@ -229,12 +262,15 @@ def run_gates(
     findings: list[Finding] = []
     engines: list[tuple[str, str]] = []
     score: int | None = None
+    sources = read_sources(files) if settings.deprecated_api and settings.polaris else None
     if settings.deprecated_api:
-        found, engine = _deprecated_api(files, settings, errors)
+        found, engine = _deprecated_api(files, settings, errors, sources.scans if sources else None)
         findings.extend(found)
         engines.append(("deprecated-api", engine))
     if settings.polaris:
-        found, score, engine = _polaris(files, settings, errors, warnings)
+        found, score, engine = _polaris(
+            files, settings, errors, warnings, sources.loaded if sources else None
+        )
         findings.extend(found)
         engines.append(("polaris", engine))
     return make_report(

@@ -6,6 +6,12 @@ rendered check schemas through `sigs.k8s.io/yaml` (yaml.v2: `yes`/`on`/`y` are b
 Python's YAML libraries follow neither exactly, and the difference decides check verdicts
 (a label value re-parsed as a boolean no longer matches), so plain scalars are resolved here with
 the Go rules. ruamel.yaml does the parsing (its C parser when `ruamel.yaml.clib` is installed).
+
+Documents are built from the composed node trees directly when the trees hold nothing but
+untagged scalars, sequences and mappings (rendered manifests), and by ruamel's constructor with
+the same rules otherwise; both give the same values (tests compare them). The node trees are not
+changed by that, so a file composed once can serve the deprecated-API gate (which reads the
+nodes) and the Polaris gate (which reads the documents).
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ import math
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Literal
 
 from ruamel.yaml import YAML
@@ -253,8 +260,157 @@ def _syntax_error(exc: YAMLError, line_offset: int) -> YamlSyntaxError:
     return YamlSyntaxError(text.strip(), line)
 
 
+class _Unusual(Exception):
+    """A node the direct construction below leaves to ruamel's constructor."""
+
+
+_IN_PROGRESS = object()
+_MISSING = object()
+_STR = VersionedResolver.DEFAULT_SCALAR_TAG
+_SEQ = VersionedResolver.DEFAULT_SEQUENCE_TAG
+_MAP = VersionedResolver.DEFAULT_MAPPING_TAG
+
+
+def _construct_fast(
+    node: Node, table: dict[str, Any], flavour: Flavour, memo: dict[int, Any]
+) -> Any:
+    """What `_GoConstructor.construct_document` gives for a node tree made only of untagged
+    scalars, sequences and mappings with scalar keys (what rendered manifests are); anything
+    else (tags, merge keys, duplicate keys, complex keys, recursive aliases) raises _Unusual.
+
+    Tags are compared by identity: the resolver hands out these Tag objects for every untagged
+    node, and the composer keeps them. Aliased nodes give the same object, as in ruamel.
+    """
+    cls = node.__class__
+    if cls is ScalarNode:
+        return _scalar_fast(node, table, flavour)
+    key = id(node)
+    done = memo.get(key, _IN_PROGRESS)
+    if done is not _IN_PROGRESS:
+        return done
+    if key in memo:
+        raise _Unusual  # a collection that contains itself
+    memo[key] = _IN_PROGRESS
+    result: Any
+    if cls is MappingNode and node.ctag is _MAP:
+        mapping: dict[Any, Any] = {}
+        str_keys = True
+        for key_node, value_node in node.value:
+            if key_node.__class__ is not ScalarNode:
+                raise _Unusual
+            name = _scalar_fast(key_node, table, flavour)  # `<<` (a merge) raises
+            if name in mapping:
+                raise _Unusual  # ruamel reports duplicate keys
+            if name.__class__ is not str:
+                str_keys = False
+            if value_node.__class__ is ScalarNode:
+                mapping[name] = _scalar_fast(value_node, table, flavour)
+            else:
+                mapping[name] = _construct_fast(value_node, table, flavour, memo)
+        result = mapping if str_keys else {_stringify_key(k): v for k, v in mapping.items()}
+    elif cls is SequenceNode and node.ctag is _SEQ:
+        result = [_construct_fast(child, table, flavour, memo) for child in node.value]
+    else:
+        raise _Unusual
+    memo[key] = result
+    return result
+
+
+def _scalar_fast(node: Node, table: dict[str, Any], flavour: Flavour) -> Any:
+    ctag = node.ctag
+    if ctag is _PLAIN:
+        value = node.value
+        found = table.get(value, _MISSING)
+        if found is not _MISSING:
+            return found
+        first = value[0]  # "" is in the table
+        if first in "+-." or first.isdigit():
+            return resolve_plain(value, flavour)
+        return value  # what resolve_plain gives any other text
+    if ctag is _STR:
+        return node.value
+    raise _Unusual
+
+
+def _construct_all(nodes: list[Node | None], flavour: Flavour) -> list[Any]:
+    """Documents for composed nodes (None stays None); raises _Unusual as `_construct_fast`."""
+    table = _TABLES[flavour]
+    try:
+        return [
+            None if node is None else _construct_fast(node, table, flavour, {}) for node in nodes
+        ]
+    except RecursionError:
+        raise _Unusual from None
+
+
+@dataclass(frozen=True)
+class Composed:
+    """A stream's node trees (with source lines and the scalars' original text) and the syntax
+    error that ended it early, if any. Constructing documents from them changes nothing in the
+    nodes, so one composition can serve several readings."""
+
+    nodes: list[Node | None]
+    error: YamlSyntaxError | None
+
+
+@lru_cache(maxsize=1)
+def _c_loader_class() -> Any:
+    """ruamel's combined C reader/scanner/parser class with this module's resolver, or None
+    without the C extension. `YAML.get_constructor_parser` builds that class (and the YAML
+    object scans for plug-ins) on every call; the class depends on nothing but the settings
+    of `_make`, so one is kept and instantiated per text."""
+    loader, parser = _make("v3").get_constructor_parser("")
+    parser.dispose()
+    if loader is not parser:
+        return None
+    vars(loader).clear()  # see compose_documents
+    return type(loader)
+
+
+def _parser_for(text: str) -> tuple[Any, Any]:
+    cls = _c_loader_class()
+    if cls is None:
+        constructor, parser = _make("v3").get_constructor_parser(text)
+        return constructor, parser
+    loader = cls(text)
+    return loader, loader
+
+
+def compose_documents(text: str, *, line_offset: int = 0) -> Composed:
+    """Every document's node tree up to the first syntax error, and that error (or None)."""
+    nodes: list[Node | None] = []
+    constructor, parser = _parser_for(text)
+    composer = constructor.composer
+    try:
+        while composer.check_node():
+            nodes.append(composer.get_node())
+    except YAMLError as exc:
+        return Composed(nodes, _syntax_error(exc, line_offset))
+    except (ValueError, TypeError, RecursionError) as exc:
+        return Composed(nodes, YamlSyntaxError(f"cannot decode YAML: {exc}"))
+    finally:
+        parser.dispose()
+        if constructor is parser:
+            # The combined loader refers to itself (as its own parser, composer, constructor
+            # and resolver); dropping those references frees it, and the C parser's buffers,
+            # now rather than at the next garbage collection.
+            vars(parser).clear()
+    return Composed(nodes, None)
+
+
 def load_all(text: str, flavour: Flavour = "v3", *, line_offset: int = 0) -> list[Any]:
     """Every document of a stream; raises YamlSyntaxError (line numbers shifted by offset)."""
+    composed = compose_documents(text, line_offset=line_offset)
+    try:
+        docs = _construct_all(composed.nodes, flavour)
+    except _Unusual:
+        return _load_all_slow(text, flavour, line_offset)
+    if composed.error is not None:
+        raise composed.error
+    return docs
+
+
+def _load_all_slow(text: str, flavour: Flavour, line_offset: int) -> list[Any]:
     try:
         return list(_make(flavour).load_all(text))
     except YAMLError as exc:
@@ -271,17 +427,21 @@ def load_one(text: str, flavour: Flavour = "v3", *, line_offset: int = 0) -> Any
 
 def compose_all(text: str) -> Iterator[Node | None]:
     """Node trees (with source lines and the scalars' original text), one per document."""
-    yaml = _make("v3")
-    try:
-        yield from yaml.compose_all(text)
-    except YAMLError as exc:
-        raise _syntax_error(exc, 0) from None
+    composed = compose_documents(text)
+    yield from composed.nodes
+    if composed.error is not None:
+        raise composed.error
 
 
 def scalar_text(node: Node) -> str | None:
     """What yaml.v3 stores in a Go `string` field: the scalar's text; null becomes ""."""
     if not isinstance(node, ScalarNode):
         return None
+    ctag = node.ctag
+    if ctag is _PLAIN:  # the common cases first, without building the tag's text
+        return "" if node.value in _COMMON and _COMMON[node.value] is None else str(node.value)
+    if ctag is _STR:
+        return str(node.value)
     raw_tag: Any = node.tag
     tag = str(getattr(raw_tag, "value", raw_tag))
     if tag == _PLAIN_TAG and resolve_plain(node.value) is None:
@@ -291,9 +451,49 @@ def scalar_text(node: Node) -> str | None:
     return str(node.value)
 
 
+def read_documents(
+    text: str, composed: Composed | None = None
+) -> tuple[list[tuple[Any, int]], YamlSyntaxError | None]:
+    """(document, 1-based start line) for each document before the first error, and that error:
+    what `iter_documents` yields before it raises. `composed` (from `compose_documents(text)`)
+    saves composing the text again."""
+    if composed is None:
+        composed = compose_documents(text)
+    try:
+        docs = _construct_all(composed.nodes, "v3")
+    except _Unusual:
+        return _read_documents_slow(text)
+    read = [
+        (doc, node.start_mark.line + 1)
+        for doc, node in zip(docs, composed.nodes, strict=True)
+        if node is not None
+    ]
+    return read, composed.error
+
+
+def _read_documents_slow(text: str) -> tuple[list[tuple[Any, int]], YamlSyntaxError | None]:
+    docs: list[tuple[Any, int]] = []
+    try:
+        for doc in _iter_documents_slow(text, "v3"):
+            docs.append(doc)
+    except YamlSyntaxError as exc:
+        return docs, exc
+    return docs, None
+
+
 def iter_documents(text: str, flavour: Flavour = "v3") -> Iterator[tuple[Any, int]]:
     """(document, 1-based start line) for each document; a syntax error raises where it occurs,
     after the documents before it were yielded."""
+    if flavour == "v3":
+        docs, error = read_documents(text)
+        yield from docs
+        if error is not None:
+            raise error
+        return
+    yield from _iter_documents_slow(text, flavour)
+
+
+def _iter_documents_slow(text: str, flavour: Flavour) -> Iterator[tuple[Any, int]]:
     yaml = _make(flavour)
     constructor, parser = yaml.get_constructor_parser(text)
     composer = constructor.composer

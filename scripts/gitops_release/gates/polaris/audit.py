@@ -179,6 +179,31 @@ class _Auditor:
             if severity is not None:
                 self.enabled.append((check_id, spec, severity))
         self.errors: list[Problem] = []
+        self._applicable: dict[tuple[str, str, bool], list[tuple[str, CheckSpec, str]]] = {}
+        self._exemptions: tuple[Resource | None, bool, frozenset[str]] = (None, False, frozenset())
+
+    def _applicable_checks(
+        self, target: str, kind: str, *, is_init: bool
+    ) -> list[tuple[str, CheckSpec, str]]:
+        """Enabled checks whose target and filters take this pass on this kind (fixed per audit)."""
+        key = (target, kind, is_init)
+        found = self._applicable.get(key)
+        if found is None:
+            found = [
+                (check_id, spec, severity)
+                for check_id, spec, severity in self.enabled
+                if spec.applies(target, kind, is_init=is_init)
+            ]
+            self._applicable[key] = found
+        return found
+
+    def _exempt(self, resource: Resource) -> tuple[bool, frozenset[str]]:
+        """`_annotation_exemptions`, worked out once for the resource being audited."""
+        current, exempt_all, exempt = self._exemptions
+        if current is not resource:
+            exempt_all, exempt = self._annotation_exemptions(resource)
+            self._exemptions = (resource, exempt_all, exempt)
+        return exempt_all, exempt
 
     def _annotation_exemptions(self, resource: Resource) -> tuple[bool, frozenset[str]]:
         """(everything exempt, exempt check IDs) from the resource's own annotations."""
@@ -205,11 +230,13 @@ class _Auditor:
         self, resource: Resource, target: str, container: str = "", *, is_init: bool = False
     ) -> Iterator[tuple[str, CheckSpec, str]]:
         """Checks to run on this resource in this pass, after exemptions and target filters."""
-        exempt_all, exempt = self._annotation_exemptions(resource)
+        exempt_all, exempt = self._exempt(resource)
         if exempt_all:
             return
-        for check_id, spec, severity in self.enabled:
-            if check_id in exempt or not spec.applies(target, resource.kind, is_init=is_init):
+        for check_id, spec, severity in self._applicable_checks(
+            target, resource.kind, is_init=is_init
+        ):
+            if check_id in exempt:
                 continue
             if self.config.exemptions and self.config.exempt_by_config(
                 check_id, resource.namespace, resource.name, container
@@ -317,13 +344,16 @@ class _Auditor:
         result = ContainerResult(str(name))
         pod_spec = resource.pod_spec or {}
         check_input = CheckInput(resource.obj, pod_spec, resource.pod_template or {}, container)
+        as_pod_spec: dict[str, Any] | None = None  # the same for every check: built once
         for check_id, spec, severity in self._actionable(
             resource, TARGET_CONTAINER, result.name, is_init=is_init
         ):
             instance: Any = container
             if spec.schema_target == TARGET_POD_SPEC:
-                instance = {k: v for k, v in pod_spec.items() if k != "initContainers"}
-                instance["containers"] = [container]
+                if as_pod_spec is None:
+                    as_pod_spec = {k: v for k, v in pod_spec.items() if k != "initContainers"}
+                    as_pod_spec["containers"] = [container]
+                instance = as_pod_spec
             message = self._run(resource, check_id, spec, severity, check_input, instance, prefix)
             if message is not None:
                 result.results[check_id] = message

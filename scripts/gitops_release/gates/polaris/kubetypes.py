@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cache, lru_cache
 from typing import Any
 
 from gitops_release.gates.polaris import quantity
@@ -297,10 +298,16 @@ def _scalar(kind: str, value: Any, where: str) -> Any:
     raise TypedDecodeError(f"{where}: unsupported field kind {kind}")  # pragma: no cover
 
 
+@lru_cache(maxsize=4096)
+def _canonical_quantity(text: str) -> str:
+    """The canonical form of a quantity string (raises QuantityError, which is not cached)."""
+    return quantity.parse_quantity(text).canonical()
+
+
 def _quantity(value: Any, where: str) -> str:
     try:
         if isinstance(value, str):
-            return quantity.parse_quantity(value).canonical()
+            return _canonical_quantity(value)
         if isinstance(value, int | float) and not isinstance(value, bool):
             return quantity.from_json_number(value).canonical()
     except quantity.QuantityError as exc:
@@ -332,9 +339,14 @@ def _value(spec: F, value: Any, where: str) -> Any:
     if kind == "list":
         if not isinstance(value, list | tuple):
             raise TypedDecodeError(f"{where}: expected a list, got {value!r}")
-        elem = F(spec.elem) if spec.elem in ("str", "int", "opaque") else F("struct", spec.elem)
+        elem = _element(spec.elem)
         return [_value(elem, v, f"{where}[{i}]") for i, v in enumerate(value)]
     return _scalar(kind, value, where)
+
+
+@cache
+def _element(elem: str) -> F:
+    return F(elem) if elem in ("str", "int", "opaque") else F("struct", elem)
 
 
 def decode(struct: str, value: Any, where: str = "") -> dict[str, Any] | None:
@@ -346,13 +358,12 @@ def decode(struct: str, value: Any, where: str = "") -> dict[str, Any] | None:
     fields = STRUCTS[struct]
     out: dict[str, Any] = {}
     for name, spec in fields.items():
-        at = f"{where}.{name}" if where else name
         raw = value.get(name)
         if raw is None:
             if spec.always:
                 out[name] = _absent(spec)
             continue
-        decoded = _value(spec, raw, at)
+        decoded = _value(spec, raw, f"{where}.{name}" if where else name)
         if decoded is None and not spec.always:
             continue
         if not spec.pointer and not spec.always and _is_zero(spec.kind, decoded):

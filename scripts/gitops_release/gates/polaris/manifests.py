@@ -242,13 +242,16 @@ def _expand(doc: Any, line: int) -> list[tuple[Any, int]]:
     return [(doc, line)]
 
 
-def _load_gate_file(path: str, text: str, out: LoadedManifests) -> None:
+def load_gate_text(
+    path: str, text: str, out: LoadedManifests, composed: yamlcompat.Composed | None = None
+) -> None:
+    """Add one file's objects (gate mode) to `out`; `composed` is `text` already composed."""
+    read, error = yamlcompat.read_documents(text, composed)
     docs: list[tuple[Any, int]] = []
-    try:
-        for doc, line in yamlcompat.iter_documents(text, "v3"):
-            docs.extend(_expand(doc, line))
-    except yamlcompat.YamlSyntaxError as exc:
-        out.errors.append(Problem(f"cannot parse YAML: {exc.message}", path, exc.line))
+    for doc, line in read:
+        docs.extend(_expand(doc, line))
+    if error is not None:
+        out.errors.append(Problem(f"cannot parse YAML: {error.message}", path, error.line))
     for doc, line in docs:
         if doc is None:
             continue
@@ -278,7 +281,7 @@ def load_texts(
         if polaris_compatible:
             _load_polaris_file(path, text, out)
         else:
-            _load_gate_file(path, text, out)
+            load_gate_text(path, text, out)
     return out
 
 
