@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import click
@@ -24,8 +25,6 @@ def render_report(report: GateReport, fmt: str) -> str:
 
 
 def output_json(data: object) -> str:
-    import json  # noqa: PLC0415
-
     return json.dumps(data, indent=2) + "\n"
 
 

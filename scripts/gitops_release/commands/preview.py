@@ -12,7 +12,7 @@ from gitops_release import actions_io
 from gitops_release import output as results
 from gitops_release.commands import common
 from gitops_release.commands.check import raise_for
-from gitops_release.errors import UsageError
+from gitops_release.errors import RenderError, UsageError
 
 
 def event_pull_number() -> int | None:
@@ -129,8 +129,6 @@ def preview_cmd(
         results.dumps(results.preview_json(result)) if as_json else results.preview_text(result)
     )
     if result.diff.failed:
-        from gitops_release.errors import RenderError  # noqa: PLC0415
-
         names = ", ".join(r.name for r in result.diff.failed)
         raise RenderError(f"render failed for: {names}", hint="see the comment for each error")
     if result.gates is not None:
