@@ -86,6 +86,8 @@ def _build(
     top = [marker] if marker else []
     top.append(_title(result))
     top.append(_counts(result))
+    if result.unrendered_files:
+        top.append(_unrendered(result))
     gates = [gates_markdown.strip()] if gates_markdown and gates_markdown.strip() else []
     room = budget.limit - _NOTICE_RESERVE - budget.measure("\n\n".join(top + gates))
     table = _summary_table(result, room=room // 2, measure=budget.measure)
@@ -96,6 +98,16 @@ def _build(
     if omitted.resources or omitted.roots or omitted.images:
         text += "\n" + _notice(omitted, budget.reason, full_diff_where)
     return text
+
+
+def _unrendered(result: DiffResult) -> str:
+    shown = result.unrendered_files[:20]
+    more = len(result.unrendered_files) - len(shown)
+    listing = ", ".join(f"`{_code(p)}`" for p in shown) + (f" and {more} more" if more else "")
+    return (
+        "> [!NOTE]\n> Changed manifest files that no render root includes (not in the rendered "
+        f"diff): {listing}"
+    )
 
 
 def _title(result: DiffResult) -> str:

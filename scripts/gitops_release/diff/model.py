@@ -65,6 +65,9 @@ class DiffResult:
     head_commit: str
     roots: tuple[RootDiff, ...]
     changed_files: tuple[str, ...] = ()
+    # Changed manifest files that no render root includes: shown so reviewers know they are
+    # not in the rendered diff (e.g. a new file nobody references yet).
+    unrendered_files: tuple[str, ...] = ()
 
     @property
     def failed(self) -> tuple[RootDiff, ...]:

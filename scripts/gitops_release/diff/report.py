@@ -16,6 +16,7 @@ def to_json(result: DiffResult) -> dict[str, Any]:
         "base_commit": result.base_commit,
         "head_commit": result.head_commit,
         "changed_files": list(result.changed_files),
+        "unrendered_files": list(result.unrendered_files),
         "roots": [_root_json(r) for r in result.roots],
     }
 

@@ -11,12 +11,12 @@ result (`render.revisions.merge_result`).
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from gitops_release.config import Config
+from gitops_release.config import CONFIG_FILE, Config
 from gitops_release.config.model import DEFAULT_RENDER_TIMEOUT
 from gitops_release.diff.compare import Parsed, RootInfo, compare_root, error_root, parse_side
 from gitops_release.diff.model import DiffResult, Presence
@@ -77,6 +77,7 @@ class DiffPlan:
     changed_files: tuple[str, ...]
     roots: tuple[RootPlan, ...]
     timeout: float
+    unrendered: tuple[str, ...] = ()
 
 
 def plan_diff(request: DiffRequest) -> DiffPlan:
@@ -95,10 +96,28 @@ def plan_diff(request: DiffRequest) -> DiffPlan:
         keys = base.affected(changed) | head.affected(changed)
     plans = (RootPlan(k, base.root(k), head.root(k)) for k in sorted(keys))
     roots = tuple(p for p in plans if p.base is not None or p.head is not None)
+    unrendered = _unrendered(changed, [base, head], keys)
     timeout = request.timeout or (
         head_config.render_timeout if head_config else DEFAULT_RENDER_TIMEOUT
     )
-    return DiffPlan(request, base_commit, head_commit, changed, roots, timeout)
+    return DiffPlan(request, base_commit, head_commit, changed, roots, timeout, unrendered)
+
+
+_MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
+
+
+def _unrendered(
+    changed: Iterable[str], indexes: Iterable[RepoIndex], keys: Iterable[str]
+) -> tuple[str, ...]:
+    """Changed manifest files outside the closure of every affected root."""
+    closures = [c for i in indexes for k in keys if (c := i.closure(k)) is not None]
+    return tuple(
+        path
+        for path in sorted(changed)
+        if path.endswith(_MANIFEST_SUFFIXES)
+        and path != CONFIG_FILE
+        and not any(c.contains(path) for c in closures)
+    )
 
 
 def _trees(repo: Path, base: str, head: str) -> tuple[Tree, Tree]:
@@ -179,6 +198,7 @@ def compare(
         head_commit=plan.head_commit,
         roots=tuple(diffs),
         changed_files=plan.changed_files,
+        unrendered_files=plan.unrendered,
     )
 
 
