@@ -71,13 +71,14 @@ def example_repo() -> Path:
 def _seed(path: Path) -> Path:
     """A git repo of the example with `master` (production) and `develop` (staging)."""
     shutil.copytree(example_repo(), path)
+    git = Git(path, _IDENTITY)
     for args in (
         ["init", "-q", "-b", "master"],
         ["add", "-A"],
         ["commit", "-q", "-m", "Initial manifests"],
         ["branch", "develop"],
     ):
-        proc.run(["git", *args], cwd=path, env=_IDENTITY, timeout=60)
+        git.run(*args)
     return path
 
 
@@ -189,10 +190,9 @@ def _show_preview(result: PreviewResult, echo: Echo) -> None:
 
 
 def _open_risky_pull(workdir: Path, url: str, token: str, forge: GitHubForge) -> int:
-    git = Git(workdir / "risky", {**auth_env(token), **_IDENTITY})
-    proc.run(
-        ["git", "clone", "-q", "--branch", "develop", url, str(git.cwd)], env=git.env, timeout=120
-    )
+    env = {**auth_env(token), **_IDENTITY}
+    Git(workdir, env).run("clone", "-q", "--branch", "develop", url, "risky", network=True)
+    git = Git(workdir / "risky", env)
     base = git.cwd / "apps/web/base"
     (base / "cache.yaml").write_text(RISKY, encoding="utf-8")
     kustomization = base / "kustomization.yaml"
