@@ -103,6 +103,7 @@ class Git:
 
     cwd: Path
     env: Mapping[str, str] = field(default_factory=dict)
+    options: tuple[str, ...] = ()  # e.g. ("-c", "core.hooksPath=/dev/null") before every command
 
     def run(
         self,
@@ -113,16 +114,18 @@ class Git:
         extra_env: Mapping[str, str] | None = None,
         summary: str | None = None,
         hint: str | None = None,
+        timeout: float | None = None,
     ) -> proc.Completed:
         env = {**_BASE_ENV, **self.env, **(extra_env or {})}
         attempts = 3 if network else 1
+        limit = timeout or (NETWORK_TIMEOUT if network else LOCAL_TIMEOUT)
         for attempt in range(attempts):
             result = proc.run(
-                ["git", *args],
+                ["git", *self.options, *args],
                 cwd=self.cwd,
                 env=env,
                 input=input,
-                timeout=NETWORK_TIMEOUT if network else LOCAL_TIMEOUT,
+                timeout=limit,
                 check=False,
                 error=GitError,
             )

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from gitops_release import proc
 from gitops_release.errors import GitError
+from gitops_release.git import Git
 
 GIT_TIMEOUT = 120.0
 # The merge result is a throwaway commit: a fixed identity and date make it reproducible (the
@@ -32,27 +33,20 @@ def git(
     input: bytes | None = None,
     env: dict[str, str] | None = None,
     summary: str,
+    check: bool = True,
 ) -> proc.Completed:
-    return proc.run(
-        ["git", *args],
-        cwd=repo,
-        input=input,
-        env=env,
-        timeout=GIT_TIMEOUT,
-        error=GitError,
-        summary=summary,
+    """Run git in `repo`, through `gitops_release.git` (the one place that runs git)."""
+    return Git(repo).run(
+        *args, input=input, extra_env=env, summary=summary, check=check, timeout=GIT_TIMEOUT
     )
 
 
 def resolve_commit(repo: Path, rev: str) -> str:
     """The full commit id of `rev`; a clear error when it does not exist here."""
-    result = proc.run(
-        ["git", "rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}"],
-        cwd=repo,
-        timeout=GIT_TIMEOUT,
-        check=False,
-        error=GitError,
-    )
+    result = git(
+        repo, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}",
+        summary="could not resolve a revision", check=False,
+    )  # fmt: skip
     if result.returncode != 0:
         if "not a git repository" in result.err:
             raise GitError(
@@ -71,13 +65,10 @@ def resolve_commits(repo: Path, *revs: str) -> tuple[str, ...]:
     """Several revisions resolved with one git call (each is checked again on failure)."""
     if any(r.startswith("-") for r in revs):  # would read as an option without --verify
         return tuple(resolve_commit(repo, r) for r in revs)
-    result = proc.run(
-        ["git", "rev-parse", *(f"{r}^{{commit}}" for r in revs)],
-        cwd=repo,
-        timeout=GIT_TIMEOUT,
-        check=False,
-        error=GitError,
-    )
+    result = git(
+        repo, "rev-parse", *(f"{r}^{{commit}}" for r in revs),
+        summary="could not resolve revisions", check=False,
+    )  # fmt: skip
     ids = result.out.split()
     if result.returncode != 0 or len(ids) != len(revs) or not all(_is_id(i) for i in ids):
         return tuple(resolve_commit(repo, r) for r in revs)
@@ -96,13 +87,10 @@ def merge_result(repo: Path, base: str, head: str) -> str:
     """
     base_id = resolve_commit(repo, base)
     head_id = resolve_commit(repo, head)
-    result = proc.run(
-        ["git", "merge-tree", "--write-tree", "--name-only", "--no-messages", base_id, head_id],
-        cwd=repo,
-        timeout=GIT_TIMEOUT,
-        check=False,
-        error=GitError,
-    )
+    result = git(
+        repo, "merge-tree", "--write-tree", "--name-only", "--no-messages", base_id, head_id,
+        summary=f"could not merge {head} into {base}", check=False,
+    )  # fmt: skip
     if result.returncode == _USAGE_EXIT:  # git older than 2.38: no --write-tree
         return _merge_in_worktree(repo, base_id, head_id)
     lines = result.out.splitlines()
@@ -135,14 +123,10 @@ def _merge_in_worktree(repo: Path, base_id: str, head_id: str) -> str:
 
     with temporary_worktrees(repo) as worktrees:
         checkout = worktrees.add("merge", base_id, paths=None)
-        merged = proc.run(
-            ["git", "merge", "--no-ff", "--no-edit", "--quiet", head_id],
-            cwd=checkout,
-            env=_MERGE_IDENTITY,
-            timeout=GIT_TIMEOUT,
-            check=False,
-            error=GitError,
-        )
+        merged = git(
+            checkout, "merge", "--no-ff", "--no-edit", "--quiet", head_id,
+            env=_MERGE_IDENTITY, summary="could not merge", check=False,
+        )  # fmt: skip
         if merged.returncode != 0:
             raise GitError(
                 f"{head_id[:12]} does not merge cleanly into {base_id[:12]}",

@@ -18,8 +18,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Protocol
 
-from gitops_release import proc
-from gitops_release.errors import GitError
+from gitops_release.git import Git
 
 GIT_TIMEOUT = 120.0
 _SYMLINK_MODE = "120000"
@@ -208,12 +207,11 @@ class GitBlobStore:
             return {b: self._cache.get(b) for b in wanted}
 
     def _fetch(self, blob_ids: list[str]) -> dict[str, str | None]:
-        result = proc.run(
-            ["git", "cat-file", "--batch"],
-            cwd=self._repo,
+        result = Git(self._repo).run(
+            "cat-file",
+            "--batch",
             input="".join(f"{b}\n" for b in blob_ids).encode(),
             timeout=GIT_TIMEOUT,
-            error=GitError,
             summary="could not read files from the git object database",
         )
         return parse_cat_file_batch(result.stdout)
@@ -237,13 +235,10 @@ def parse_cat_file_batch(data: bytes) -> dict[str, str | None]:
 
 def tree_from_git(repo: Path, commit: str, *, store: GitBlobStore) -> Tree:
     """The tree of `commit` (a resolved object id), from `git ls-tree -r`."""
-    result = proc.run(
-        ["git", "ls-tree", "-r", "-z", "--full-tree", commit],
-        cwd=repo,
-        timeout=GIT_TIMEOUT,
-        error=GitError,
-        summary=f"could not list the files of {commit}",
-    )
+    result = Git(repo).run(
+        "ls-tree", "-r", "-z", "--full-tree", commit,
+        timeout=GIT_TIMEOUT, summary=f"could not list the files of {commit}",
+    )  # fmt: skip
     files: dict[str, str] = {}
     links: set[str] = set()
     for entry in result.stdout.split(b"\0"):

@@ -16,13 +16,13 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
-from gitops_release import proc
 from gitops_release.errors import GitError
+from gitops_release.git import Git
 
 GIT_TIMEOUT = 300.0
 SCRATCH_PREFIX = "gitops-release-"
 # Our checkouts must not run the user's hooks or fetch LFS objects (no network while rendering).
-_QUIET_GIT = ("git", "-c", "core.hooksPath=/dev/null", "-c", "advice.detachedHead=false")
+_QUIET = ("-c", "core.hooksPath=/dev/null", "-c", "advice.detachedHead=false")
 _ENV = {"GIT_LFS_SKIP_SMUDGE": "1", "GIT_LITERAL_PATHSPECS": "1"}
 _FEW_PATHS = 100
 
@@ -34,6 +34,7 @@ class Worktrees:
         self.repo = repo
         self.scratch = scratch
         self._added: list[Path] = []
+        self._repo_git = Git(repo, _ENV, _QUIET)
         self._lock = threading.Lock()  # worktrees may be added from several threads
 
     def add(self, name: str, commit: str, *, paths: Sequence[str] | None) -> Path:
@@ -76,37 +77,20 @@ class Worktrees:
             shutil.rmtree(self.scratch, ignore_errors=True)
             if len(removed) != len(added) or not all(removed):
                 # Drops the bookkeeping of any worktree whose removal failed half-way.
-                proc.run(
-                    [*_QUIET_GIT, "worktree", "prune"],
-                    cwd=self.repo,
-                    timeout=GIT_TIMEOUT,
-                    check=False,
-                    error=GitError,
-                )
+                self._repo_git.run("worktree", "prune", check=False, timeout=GIT_TIMEOUT)
 
     def _remove(self, dest: Path) -> bool:
         try:
-            result = proc.run(
-                [*_QUIET_GIT, "worktree", "remove", "--force", "--force", str(dest)],
-                cwd=self.repo,
-                timeout=GIT_TIMEOUT,
-                check=False,
-                error=GitError,
-            )
+            result = self._repo_git.run(
+                "worktree", "remove", "--force", "--force", str(dest),
+                check=False, timeout=GIT_TIMEOUT,
+            )  # fmt: skip
         except GitError:
             return False
         return result.returncode == 0
 
     def _git(self, *args: str, summary: str, input: bytes | None = None) -> None:
-        proc.run(
-            [*_QUIET_GIT, *args],
-            cwd=self.repo,
-            env=_ENV,
-            input=input,
-            timeout=GIT_TIMEOUT,
-            error=GitError,
-            summary=summary,
-        )
+        self._repo_git.run(*args, input=input, timeout=GIT_TIMEOUT, summary=summary)
 
 
 @contextmanager
