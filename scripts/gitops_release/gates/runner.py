@@ -11,6 +11,7 @@ import gc
 import json
 import shutil
 import tempfile
+from collections import deque
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -148,12 +149,24 @@ def _deprecated_api(
 
 
 def _resolver(loaded: manifests.LoadedManifests) -> policy.RefResolver:
-    index = {(r.kind, r.namespace, r.name): r for r in loaded.audited}
+    """(kind, namespace, name) → the resource and its file, for audit results in order.
+
+    The same object can be rendered by several roots (one release on blue and green clusters),
+    each in its own file. Results come in the order the resources were audited, so successive
+    results for one identity are matched with successive resources: each finding keeps its own
+    file. (The real binary orders results randomly; there the match is best effort.)
+    """
+    index: dict[tuple[str, str, str], deque[manifests.Resource]] = {}
+    for resource in loaded.audited:
+        index.setdefault((resource.kind, resource.namespace, resource.name), deque()).append(
+            resource
+        )
 
     def resolve(kind: str, namespace: str, name: str) -> tuple[ResourceRef, str | None, int | None]:
-        resource = index.get((kind, namespace, name))
-        if resource is None:
+        queue = index.get((kind, namespace, name))
+        if not queue:
             return ResourceRef("", kind, namespace, name), None, None
+        resource = queue.popleft() if len(queue) > 1 else queue[0]
         return resource.ref, resource.file, resource.line
 
     return resolve

@@ -232,3 +232,26 @@ def test_example_repo_passes_its_own_gates(run_cli: RunCli, tmp_path: Path) -> N
     assert code == 0, err
     assert data["passed"] is True
     assert data["polaris_score"] > 50
+
+
+def test_same_object_on_blue_and_green_is_reported_for_each(
+    run_cli: RunCli, tmp_path: Path
+) -> None:
+    web = deployment("web", "ghcr.io/acme/web")  # no tag: tagNotSpecified (danger)
+    files = {
+        ".gitops-release.yaml": (
+            "environments:\n  production: {branch: master}\n"
+            "apps:\n  web:\n    image: ghcr.io/acme/web\n    targets:\n"
+            "      - manifest: clusters/blue/web.yaml\n      - manifest: clusters/green/web.yaml\n"
+        ),
+        "clusters/blue/web.yaml": web,
+        "clusters/green/web.yaml": web,
+        "only-tags.yaml": ONLY_TAGS,
+    }
+    repo = make_repo(tmp_path, files)
+    code, data, err = check(run_cli, repo, "--polaris-config", str(repo / "only-tags.yaml"))
+    assert code == 3, err
+    assert sorted(f["file"] for f in data["findings"]) == [
+        "clusters/blue/web.yaml",
+        "clusters/green/web.yaml",
+    ]
