@@ -41,7 +41,7 @@ def main() -> None:
         roots = {r.key: r for r in snapshot.roots}
         resources = sum((r.text or "").count("\nkind: ") + 1 for r in snapshot.rendered.values())
         started = time.perf_counter()
-        report = gate_renders(snapshot.rendered, roots, CheckOptions(engine="builtin"), None, None)
+        report = gate_renders(snapshot.rendered, roots, CheckOptions(engine="builtin"), None)
         gates_s = time.perf_counter() - started
     ratio = gates_s / render_s
     print(f"{args.apps} apps: {len(roots)} roots, about {resources} rendered resources")

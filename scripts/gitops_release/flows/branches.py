@@ -29,3 +29,11 @@ def config_on_branch(git: Git, heads: dict[str, str], branch: str, repo: str) ->
             hint=f"commit a {CONFIG_FILE} at the root of that branch (docs/config.md)",
         )
     return load_config_text(text, source=f"{CONFIG_FILE} (on {branch})")
+
+
+def config_at_commit(git: Git, commit: str) -> Config | None:
+    """`.gitops-release.yaml` at a commit already fetched, or None when it has none."""
+    text = git.show(commit, CONFIG_FILE)
+    if text is None:
+        return None
+    return load_config_text(text, source=f"{CONFIG_FILE} (at {commit[:7]})")

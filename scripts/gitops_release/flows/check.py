@@ -10,8 +10,9 @@ from pathlib import Path
 from typing import Any
 
 from gitops_release import yamlnodes
-from gitops_release.config import Config, load_config_text
+from gitops_release.config import Config
 from gitops_release.errors import ConfigError, GitopsReleaseError
+from gitops_release.flows.branches import config_at_commit
 from gitops_release.flows.diff import HEAD, DiffRequest, head_renders, plan_diff
 from gitops_release.gates import GateReport, GateSettings, Problem, run_gates
 from gitops_release.gates.model import make_report
@@ -33,15 +34,15 @@ class CheckOptions:
     min_score: int | None = None
 
 
-def settings_for(options: CheckOptions, config: Config | None, repo: Path | None) -> GateSettings:
-    """Command line over `.gitops-release.yaml` (gates:) over the built-in defaults."""
+def settings_for(options: CheckOptions, config: Config | None) -> GateSettings:
+    """Command line over `.gitops-release.yaml` (gates:) over the built-in defaults.
+
+    A `gates.polaris_config` from the config reaches here through `with_polaris_from_git`.
+    """
     gates = config.gates if config is not None else None
-    polaris = options.polaris_config
-    if polaris is None and gates is not None and gates.polaris_config and repo is not None:
-        polaris = repo / gates.polaris_config
     version = options.k8s_version or (gates.kubernetes_version if gates else None)
     settings = GateSettings(
-        polaris_config=polaris,
+        polaris_config=options.polaris_config,
         min_polaris_score=options.min_score
         if options.min_score is not None
         else (gates.min_score if gates else None),
@@ -82,12 +83,9 @@ def apply_policy(report: GateReport, config: Config | None) -> GateReport:
 
 
 def check_paths(
-    paths: Sequence[Path],
-    options: CheckOptions,
-    config: Config | None = None,
-    repo: Path | None = None,
+    paths: Sequence[Path], options: CheckOptions, config: Config | None = None
 ) -> GateReport:
-    report = run_gates(paths, settings_for(options, config, repo))
+    report = run_gates(paths, settings_for(options, config))
     return apply_policy(report, config)
 
 
@@ -101,7 +99,6 @@ def gate_renders(
     roots: Mapping[str, RenderRoot],
     options: CheckOptions,
     config: Config | None,
-    repo: Path | None,
 ) -> GateReport:
     """Gate the rendered output of each root; a root that failed to render is an error.
 
@@ -118,7 +115,7 @@ def gate_renders(
     good = {k: r for k, r in rendered.items() if r.ok}
     with tempfile.TemporaryDirectory(prefix="gitops-release-gates-") as tmp:
         files = write_rendered(good, Path(tmp))
-        report = run_gates([files[k] for k in sorted(files)], settings_for(options, config, repo))
+        report = run_gates([files[k] for k in sorted(files)], settings_for(options, config))
         owners = {str(path): key for key, path in files.items()}
         owners.update({str(path.resolve()): key for key, path in files.items()})
         report = _attribute(report, owners, good, roots)
@@ -270,8 +267,11 @@ def check_repo(
     plan = plan_diff(request)
     heads = tuple(p.head for p in plan.roots if p.head is not None)
     rendered = render_commits(repo, [Revision(HEAD, plan.head_commit, heads)], timeout=plan.timeout)
-    config = _config_at(repo, plan.head_commit)
-    return gate_renders(head_renders(rendered), {r.key: r for r in heads}, options, config, repo)
+    git = Git(repo)
+    config = config_at_commit(git, plan.head_commit)
+    with tempfile.TemporaryDirectory(prefix="gitops-release-check-") as scratch:
+        options = with_polaris_from_git(options, config, git, plan.head_commit, Path(scratch))
+        return gate_renders(head_renders(rendered), {r.key: r for r in heads}, options, config)
 
 
 def with_polaris_from_git(
@@ -294,10 +294,3 @@ def with_polaris_from_git(
     path = scratch / "polaris-config.yaml"
     path.write_text(text, encoding="utf-8")
     return replace(options, polaris_config=path)
-
-
-def _config_at(repo: Path, commit: str) -> Config | None:
-    text = Git(repo).show(commit, ".gitops-release.yaml")
-    if text is None:
-        return None
-    return load_config_text(text, source=f".gitops-release.yaml (at {commit[:7]})")

@@ -16,10 +16,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from gitops_release.config import Config, load_config_text
+from gitops_release.config import Config
 from gitops_release.diff.markdown import MARKER, build_comment, build_job_summary
 from gitops_release.diff.model import DiffResult
 from gitops_release.errors import ConfigError, GitError
+from gitops_release.flows.branches import config_at_commit
 from gitops_release.flows.check import CheckOptions, gate_renders, with_polaris_from_git
 from gitops_release.flows.diff import DiffRequest, compare, head_renders, plan_diff, render_plan
 from gitops_release.gates import GateReport, reporters
@@ -115,16 +116,13 @@ def _render(
         roots = {p.head.key: p.head for p in plan.roots if p.head is not None}
         config = _config(git, head)
         options = with_polaris_from_git(request.check, config, git, head, git.cwd.parent)
-        gates = gate_renders(head_renders(rendered), roots, options, config, None)
+        gates = gate_renders(head_renders(rendered), roots, options, config)
     return diff, gates, clean
 
 
 def _config(git: Git, commit: str) -> Config | None:
-    text = git.show(commit, ".gitops-release.yaml")
-    if text is None:
-        return None
     try:
-        return load_config_text(text, source=".gitops-release.yaml (pull request)")
+        return config_at_commit(git, commit)
     except ConfigError:
         return None  # the diff already reports it; the gates use their defaults
 
