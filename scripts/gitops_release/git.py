@@ -8,7 +8,7 @@ token and its base64 form are registered for masking.
 from __future__ import annotations
 
 import base64
-import os
+import threading
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -55,21 +55,36 @@ def auth_env(token: str | None) -> dict[str, str]:
     }
 
 
+# Repository (resolved path) → credentials every git process running in it gets. Filled only
+# by `credentials_for`: code that reads a partial clone (object reads, worktrees, merges) needs
+# no token of its own, and the token never enters `os.environ`, where renderers would see it.
+_REPO_CREDENTIALS: dict[Path, Mapping[str, str]] = {}
+_REPO_CREDENTIALS_LOCK = threading.Lock()
+
+
 @contextmanager
-def credentials_for_subprocesses(token: str | None) -> Iterator[None]:
-    """Let every git process started meanwhile (e.g. lazy blob fetches of a partial clone
-    inside worktrees made by the renderers) authenticate, without writing the token anywhere."""
-    added = auth_env(token)
-    saved = {key: os.environ.get(key) for key in added}
-    os.environ.update(added)
+def credentials_for(repo: Path, token: str | None) -> Iterator[None]:
+    """Let every git process run in `repo` meanwhile authenticate to its remote (e.g. the lazy
+    blob fetches of a partial clone while its worktrees are checked out for rendering)."""
+    key = repo.resolve()
+    with _REPO_CREDENTIALS_LOCK:
+        previous = _REPO_CREDENTIALS.get(key)
+        _REPO_CREDENTIALS[key] = auth_env(token)
     try:
         yield
     finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
+        with _REPO_CREDENTIALS_LOCK:
+            if previous is None:
+                _REPO_CREDENTIALS.pop(key, None)
             else:
-                os.environ[key] = value
+                _REPO_CREDENTIALS[key] = previous
+
+
+def _credentials(cwd: Path) -> Mapping[str, str]:
+    if not _REPO_CREDENTIALS:
+        return {}
+    with _REPO_CREDENTIALS_LOCK:
+        return _REPO_CREDENTIALS.get(cwd.resolve(), {})
 
 
 _BASE_ENV = {
@@ -116,7 +131,7 @@ class Git:
         hint: str | None = None,
         timeout: float | None = None,
     ) -> proc.Completed:
-        env = {**_BASE_ENV, **self.env, **(extra_env or {})}
+        env = {**_BASE_ENV, **_credentials(self.cwd), **self.env, **(extra_env or {})}
         attempts = 3 if network else 1
         limit = timeout or (NETWORK_TIMEOUT if network else LOCAL_TIMEOUT)
         for attempt in range(attempts):

@@ -77,6 +77,7 @@ def run(
     *,
     cwd: str | os.PathLike[str] | None = None,
     env: Mapping[str, str] | None = None,
+    inherit_env: bool = True,
     input: bytes | None = None,
     timeout: float | None = None,
     check: bool = True,
@@ -86,13 +87,16 @@ def run(
 ) -> Completed:
     """Run a command without a shell and capture its output.
 
-    `env` entries are added to (not substituted for) the current environment. With `check`, a
-    non-zero exit raises `error` with the masked command, exit code, stdout and stderr.
-    A timeout always raises.
+    `env` entries are added to the current environment; with `inherit_env=False` they are the
+    whole environment (renderers of untrusted input get only what they need, never a token).
+    With `check`, a non-zero exit raises `error` with the masked command, exit code, stdout and
+    stderr. A timeout always raises.
     """
     argv = tuple(os.fspath(a) for a in args)
     full_env = None
-    if env is not None:
+    if not inherit_env:
+        full_env = dict(env or {})
+    elif env is not None:
         full_env = dict(os.environ)
         full_env.update(env)
     try:

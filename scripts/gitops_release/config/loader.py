@@ -51,8 +51,14 @@ def _validator() -> jsonschema.Draft202012Validator:
 
 
 def load_config(repo: Path, *, name: str = CONFIG_FILE) -> Config:
-    """Read and validate `<repo>/.gitops-release.yaml`."""
+    """Read and validate `<repo>/.gitops-release.yaml` (never through a symbolic link)."""
     path = repo / name
+    if path.is_symlink():
+        raise ConfigError(
+            f"{name} in {repo} is a symbolic link (to {path.readlink()}): the config is not "
+            "read through links",
+            hint=f"make {name} a regular file",
+        )
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:

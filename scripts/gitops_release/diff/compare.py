@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from gitops_release.diff.images import image_changes
 from gitops_release.diff.model import Change, ImageChange, Presence, ResourceChange, RootDiff
@@ -111,6 +111,16 @@ def error_root(info: RootInfo, errors: Iterable[str], *, secrets: Iterable[str])
         presence=info.presence,
         error=message,
     )
+
+
+def mask_root(diff: RootDiff, secrets: Iterable[str]) -> RootDiff:
+    """A root's diff with every secret value masked (values the redaction of rendered Secrets
+    cannot see: e.g. an env-file line without `=` that kustomize turned into a key)."""
+    values = [s for s in secrets if s]
+    if not values:
+        return diff
+    resources = tuple(replace(r, diff=mask(r.diff, values)) for r in diff.resources)
+    return replace(diff, resources=resources)
 
 
 def diff_texts(

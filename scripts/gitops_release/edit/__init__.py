@@ -1,6 +1,6 @@
 """The minimal-diff image edit engine: plan (pure) → verify (re-parse) → apply (atomic)."""
 
-from gitops_release.edit.apply import write_atomically
+from gitops_release.edit.apply import inside, write_atomically
 from gitops_release.edit.model import Edit, FileChange
 from gitops_release.edit.plan import TargetFiles, plan_set_image, resolve_app
 
@@ -8,6 +8,7 @@ __all__ = [
     "Edit",
     "FileChange",
     "TargetFiles",
+    "inside",
     "plan_set_image",
     "resolve_app",
     "write_atomically",

@@ -119,6 +119,7 @@ def gate_renders(
         owners = {str(path): key for key, path in files.items()}
         owners.update({str(path.resolve()): key for key, path in files.items()})
         report = _attribute(report, owners, good, roots)
+        report = _relocate(report, {p.name: good[k].name for k, p in files.items()})
     report = apply_policy(report, config)
     if not failed:
         return report
@@ -169,6 +170,38 @@ def _attribute(
                 message = f"{message} (container {f.container}: {image})"
         findings.append(replace(f, file=where, line=None, message=message))
     return replace(report, findings=tuple(findings))
+
+
+# A rendered root's file under one of our temporary directories (the gates' own, or the staged
+# copies the real binaries read): shown to people as the root it came from.
+_TEMPORARY_FILE = re.compile(
+    rf"(?:{re.escape(tempfile.gettempdir())}|{re.escape(str(Path(tempfile.gettempdir()).resolve()))})"
+    r"/gitops-release-[^\s:'\"]*?/([^/\s:'\"]+\.ya?ml)"
+)
+
+
+def _relocate(report: GateReport, names: Mapping[str, str]) -> GateReport:
+    """Every temporary path left in findings and problems replaced by its root's name."""
+
+    def fix(text: str | None) -> str | None:
+        if not text or "gitops-release-" not in text:
+            return text
+        return _TEMPORARY_FILE.sub(
+            lambda m: f"{names.get(m.group(1), 'rendered output')} (rendered)", text
+        )
+
+    return replace(
+        report,
+        findings=tuple(
+            replace(f, message=fix(f.message) or "", file=fix(f.file)) for f in report.findings
+        ),
+        errors=tuple(
+            replace(p, message=fix(p.message) or "", file=fix(p.file)) for p in report.errors
+        ),
+        warnings=tuple(
+            replace(p, message=fix(p.message) or "", file=fix(p.file)) for p in report.warnings
+        ),
+    )
 
 
 def _helm_sources(root: RenderRoot, text: str) -> dict[tuple[str, str, str, str], str]:

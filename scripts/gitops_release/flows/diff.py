@@ -10,6 +10,7 @@ result (`render.revisions.merge_result`).
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -18,8 +19,16 @@ from pathlib import Path
 
 from gitops_release.config import CONFIG_FILE, Config
 from gitops_release.config.model import DEFAULT_RENDER_TIMEOUT
-from gitops_release.diff.compare import Parsed, RootInfo, compare_root, error_root, parse_side
+from gitops_release.diff.compare import (
+    Parsed,
+    RootInfo,
+    compare_root,
+    error_root,
+    mask_root,
+    parse_side,
+)
 from gitops_release.diff.model import DiffResult, Presence
+from gitops_release.diff.resources import parse_manifests
 from gitops_release.diff.secrets import secret_values
 from gitops_release.errors import ConfigError, RenderError
 from gitops_release.render.checkout import Revision, render_commits
@@ -184,10 +193,12 @@ def compare(
         except RenderError as exc:
             errors[root.key] = [exc.message]
     secrets = secret_values(r for pair in parsed.values() for side in pair for r in side.raw)
+    secrets |= _secrets_of_failed_roots(rendered, errors)
+    secrets |= frozenset(v for r in rendered.values() for v in r.secrets)
     diffs = [
         error_root(root.info(), errors[root.key], secrets=secrets)
         if root.key in errors
-        else compare_root(root.info(), *parsed[root.key])
+        else mask_root(compare_root(root.info(), *parsed[root.key]), secrets)
         for root in plan.roots
     ]
     diffs.sort(key=lambda d: (d.name, d.key))
@@ -200,6 +211,18 @@ def compare(
         changed_files=plan.changed_files,
         unrendered_files=plan.unrendered,
     )
+
+
+def _secrets_of_failed_roots(
+    rendered: Mapping[tuple[str, str], Rendered], errors: Mapping[str, object]
+) -> frozenset[str]:
+    """Secret values a failed root's other side rendered (e.g. head failed, base rendered)."""
+    found: set[str] = set()
+    for (_, key), result in rendered.items():
+        if key in errors and result.text is not None:
+            with contextlib.suppress(RenderError):
+                found |= secret_values(parse_manifests(result.text, source=result.name))
+    return frozenset(found)
 
 
 def _sides(

@@ -24,7 +24,7 @@ from gitops_release.flows.branches import config_at_commit
 from gitops_release.flows.check import CheckOptions, gate_renders, with_polaris_from_git
 from gitops_release.flows.diff import DiffRequest, compare, head_renders, plan_diff, render_plan
 from gitops_release.gates import GateReport, reporters
-from gitops_release.git import Git, auth_env, credentials_for_subprocesses
+from gitops_release.git import Git, auth_env, credentials_for
 from gitops_release.github import Comment, Forge, PullRequest
 from gitops_release.render.revisions import merge_result
 
@@ -67,7 +67,7 @@ def preview(request: PreviewRequest, forge: Forge) -> PreviewResult:
         git = Git.init(Path(tmp) / "repo", request.git_url, auth_env(request.token))
         git.fetch(f"+refs/heads/{pull.base}:refs/remotes/origin/{pull.base}", depth=None)
         git.fetch(pull.head_sha, depth=None)
-        with credentials_for_subprocesses(request.token):
+        with credentials_for(git.cwd, request.token):
             diff, gates, clean = _render(git, pull, request)
     gates_md = reporters.render_markdown(gates, budget=GATES_BUDGET) if gates else None
     if not clean:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from gitops_release.config import App, Config, Target, load_config
 from gitops_release.edit import (
     FileChange,
     TargetFiles,
+    inside,
     plan_set_image,
     resolve_app,
     write_atomically,
@@ -99,7 +101,7 @@ def plan_for_checkout(
 
 def resolve_target_files(repo: Path, target: Target, source: str) -> TargetFiles:
     where = f"target {target.label} ({source} line {target.line})"
-    path = repo / target.path
+    path = inside(repo, target.path)
     if target.kind == "kustomize":
         if not path.is_dir():
             raise ManifestError(
@@ -107,7 +109,7 @@ def resolve_target_files(repo: Path, target: Target, source: str) -> TargetFiles
                 hint="fix the path in the config or create the overlay",
             )
         for name in KUSTOMIZATION_NAMES:
-            if (path / name).is_file():
+            if (path / name).is_file() or (path / name).is_symlink():
                 return TargetFiles(target, (f"{target.path}/{name}",))
         raise ManifestError(
             f"{where}: no kustomization.yaml in {target.path}",
@@ -126,12 +128,22 @@ def resolve_target_files(repo: Path, target: Target, source: str) -> TargetFiles
         return TargetFiles(target, (target.path,))
     if path.is_file():
         return TargetFiles(target, (target.path,))
-    listing = [p.relative_to(repo).as_posix() for p in path.rglob("*") if p.is_file()]
-    return TargetFiles(target, manifest_files(target.path, listing))
+    return TargetFiles(target, manifest_files(target.path, _listing(repo, path)))
+
+
+def _listing(repo: Path, directory: Path) -> list[str]:
+    """Every entry below `directory`, links included (not followed): `read_text` refuses them."""
+    found = []
+    for dirpath, dirnames, filenames in os.walk(directory):
+        base = Path(dirpath)
+        linked = [d for d in dirnames if (base / d).is_symlink()]
+        for name in (*filenames, *linked):
+            found.append((base / name).relative_to(repo).as_posix())
+    return found
 
 
 def read_text(repo: Path, name: str) -> str:
-    data = (repo / name).read_bytes()
+    data = inside(repo, name).read_bytes()
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:

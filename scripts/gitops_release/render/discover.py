@@ -27,6 +27,7 @@ from gitops_release import yamlnodes
 from gitops_release.config import CONFIG_FILE, Config, load_config_text
 from gitops_release.errors import GitopsReleaseError
 from gitops_release.render.argo import AppSource, might_hold_apps, parse_apps
+from gitops_release.render.confine import links_in_tree
 from gitops_release.render.graph import KustomizeGraph, ParseCache, join
 from gitops_release.render.kustomization import KUSTOMIZATION_NAMES
 from gitops_release.render.model import Closure, HelmOptions, RenderRoot, RootKind
@@ -266,9 +267,16 @@ class RepoIndex:
         )
         if spec.kind == "kustomize":
             root = _with_kustomize_facts(root, self.graph)
-        content = self.tree.digest(self._closure_files(closure))
+        checkout = self._checkout(closure)
+        # Links inside the repository are followed (their targets are checked out too); a link
+        # leaving it makes the root fail before anything is checked out or rendered.
+        links = links_in_tree(self.tree, (*checkout, *closure.dirs, *closure.prefixes))
+        if links.problems:
+            root = dataclasses.replace(root, escaping_links=links.problems)
+        checkout = tuple(sorted({*checkout, *links.targets}))
+        content = self.tree.digest({*self._closure_files(closure), *links.targets})
         digest = hashlib.sha256(f"{content}\n{root!r}".encode()).hexdigest()
-        return dataclasses.replace(root, digest=digest, checkout=self._checkout(closure))
+        return dataclasses.replace(root, digest=digest, checkout=checkout)
 
     def closure(self, key: str) -> Closure | None:
         """Every path the root's rendering depends on (None when the root does not exist)."""

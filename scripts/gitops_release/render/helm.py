@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from gitops_release.errors import RenderError
-from gitops_release.render import tools
+from gitops_release.render import helm_sdk, tools
 from gitops_release.render.helm_values import set_expression
 from gitops_release.render.model import HelmOptions, RenderRoot
 
@@ -25,7 +25,7 @@ class HelmRenderer:
         binary = tools.helm_binary()
         if binary is not None:
             return _render_binary(binary, root, options, checkout, timeout=timeout, scratch=scratch)
-        return _render_sdk(root, options, checkout, timeout=timeout)
+        return _render_sdk(root, options, checkout, timeout=timeout, scratch=scratch)
 
 
 def _render_binary(
@@ -51,19 +51,22 @@ def _render_binary(
     for param in options.parameters:
         flag = "--set-string" if param.force_string else "--set"
         args += [flag, set_expression(param.name, param.value)]
-    env = {  # keep helm's caches and config out of $HOME
+    env = {  # fresh caches, config and plugins: nothing of the user's or the runner's helm
         "HELM_CACHE_HOME": str(home / "cache"),
         "HELM_CONFIG_HOME": str(home / "config"),
         "HELM_DATA_HOME": str(home / "data"),
     }
-    result = tools.run_tool(args, what=root.path or ".", env=env, timeout=timeout)
+    result = tools.run_tool(args, what=root.path or ".", env=env, timeout=timeout, scratch=scratch)
     if result.returncode != 0:
         raise RenderError(f"helm template {root.path or '.'} failed: {_clip(result.err)}")
     return result.out
 
 
-def _render_sdk(root: RenderRoot, options: HelmOptions, checkout: Path, *, timeout: float) -> str:
+def _render_sdk(
+    root: RenderRoot, options: HelmOptions, checkout: Path, *, timeout: float, scratch: Path
+) -> str:
     request = {
+        "path": tools.trusted_entries(sys.path),
         "chart": str(checkout / root.path),
         "value_files": [str(checkout / v) for v in options.value_files],
         "values": options.values,
@@ -72,11 +75,14 @@ def _render_sdk(root: RenderRoot, options: HelmOptions, checkout: Path, *, timeo
         "namespace": options.namespace,
         "include_crds": not options.skip_crds,
     }
+    # Isolated (-I: no current directory, script directory, PYTHON* variables or user site on
+    # sys.path) and started in the scratch directory: no module of the checkout can be imported.
     result = tools.run_tool(
-        [sys.executable, "-m", "gitops_release.render.helm_sdk"],
+        [sys.executable, "-I", "-c", helm_sdk.BOOTSTRAP],
         what=root.path or ".",
         input=json.dumps(request).encode(),
         timeout=timeout,
+        scratch=scratch,
     )
     if result.returncode != 0:
         raise RenderError(f"helm template {root.path or '.'} failed: {_clip(result.err)}")

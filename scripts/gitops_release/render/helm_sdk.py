@@ -1,15 +1,16 @@
-"""Render one chart with helm-python-sdk in a child process (`python -m <this module>`).
+"""Render one chart with helm-python-sdk in a child process (`python -I -c BOOTSTRAP`).
 
 The SDK renders in-process through a native library, which cannot be interrupted; running it in
 a child process gives every render the same timeout (and crash isolation) as the real tools.
 The request arrives as JSON on stdin, so values never appear on a command line; the rendered
-manifests go to stdout. Output matches `helm template --include-crds --skip-tests`: NOTES.txt and
-test templates are dropped.
+manifests go to stdout. The child runs isolated (`-I`) in a scratch directory and imports only
+from the directories the parent trusts (`render.tools.trusted_entries` of its `sys.path`): a
+`helm_python.py` planted in the checkout being rendered is never imported. Output matches
+`helm template --include-crds --skip-tests`: NOTES.txt and test templates are dropped.
 """
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,12 @@ from typing import Any
 from gitops_release.render.helm_values import merge_all, set_expression
 
 SOURCE_PREFIX = "# Source: "
+# `python -I -c BOOTSTRAP`: put the parent's trusted import path first, then serve the request.
+BOOTSTRAP = (
+    "import json, sys; request = json.loads(sys.stdin.buffer.read()); "
+    "sys.path[:0] = request['path']; "
+    "from gitops_release.render.helm_sdk import serve; sys.exit(serve(request))"
+)
 
 
 def render(request: dict[str, Any]) -> str:
@@ -61,15 +68,11 @@ def _ensure_newline(text: str) -> str:
     return text if text.endswith("\n") else text + "\n"
 
 
-def main() -> int:
-    request = json.loads(sys.stdin.read())
+def serve(request: dict[str, Any]) -> int:
+    """Render `request` to stdout (exit code 0), or its error to stderr (exit code 1)."""
     try:
         sys.stdout.write(render(request))
     except Exception as exc:  # report any SDK failure as the render's error
         sys.stderr.write(f"{type(exc).__name__}: {exc}\n")
         return 1
     return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

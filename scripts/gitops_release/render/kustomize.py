@@ -45,10 +45,12 @@ class KustomizeRenderer:
         target = checkout / root.path
         if root.images:
             target = _wrapper(scratch / f"images-{uuid.uuid4().hex[:8]}", target, root, None)
-        return build(target, root, timeout=timeout, features=root.features)
+        return build(target, root, timeout=timeout, features=root.features, scratch=scratch)
 
 
-def build(target: Path, root: RenderRoot, *, timeout: float, features: frozenset[str]) -> str:
+def build(
+    target: Path, root: RenderRoot, *, timeout: float, features: frozenset[str], scratch: Path
+) -> str:
     """Run kustomize on one directory; failures and timeouts raise `RenderError`."""
     args = [*tools.kustomize_command(), str(target)]
     if features & _HELM_FEATURES:
@@ -60,7 +62,7 @@ def build(target: Path, root: RenderRoot, *, timeout: float, features: frozenset
                 hint="install helm, or render the chart as an Argo CD Helm source instead",
             )
         args += ["--enable-helm", "--helm-command", helm]
-    result = tools.run_tool(args, what=root.path or ".", timeout=timeout)
+    result = tools.run_tool(args, what=root.path or ".", timeout=timeout, scratch=scratch)
     if result.returncode != 0:
         raise RenderError(f"kustomize build {root.path or '.'} failed: {_error_text(result.err)}")
     return result.out
@@ -107,6 +109,7 @@ def batchable(root: RenderRoot) -> bool:
         root.kind == "kustomize"
         and not root.remote
         and not root.problems
+        and not root.escaping_links
         and root.namespace is not None
         and not (root.features & _UNBATCHABLE)
     )
@@ -145,7 +148,7 @@ def render_batch(
     (directory / "kustomization.yaml").write_text(json.dumps(top), encoding="utf-8")
     probe = RenderRoot(key="batch", name="batch", kind="kustomize", path=str(directory))
     try:
-        output = build(directory, probe, timeout=timeout, features=frozenset())
+        output = build(directory, probe, timeout=timeout, features=frozenset(), scratch=scratch)
     except RenderError:
         return BatchOutcome({}, tuple(roots))
     split = split_batch_output(output)

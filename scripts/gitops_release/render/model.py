@@ -48,6 +48,7 @@ class RenderRoot:
     recurse: bool = True  # manifest directories: include subdirectories
     remote: tuple[str, ...] = ()  # remote references: cannot be rendered without the network
     problems: tuple[str, ...] = ()  # why it cannot be rendered (found before rendering)
+    escaping_links: tuple[str, ...] = ()  # links on its paths that leave the repository
     namespace: str | None = None  # kustomize: the root kustomization's `namespace:`
     features: frozenset[str] = frozenset()  # kustomize fields used anywhere in the closure
     digest: str = ""  # content digest of the dependency closure (equal digests render equally)

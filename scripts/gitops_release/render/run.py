@@ -12,11 +12,14 @@ import os
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Protocol
 
+from gitops_release.diff.secrets import mask
 from gitops_release.errors import GitopsReleaseError, RenderError
+from gitops_release.render import confine
+from gitops_release.render.confine import escaping_links
 from gitops_release.render.helm import HelmRenderer
 from gitops_release.render.kustomize import (
     KustomizeRenderer,
@@ -26,6 +29,7 @@ from gitops_release.render.kustomize import (
 )
 from gitops_release.render.manifests import ManifestRenderer
 from gitops_release.render.model import RenderRoot
+from gitops_release.render.secret_sources import source_secrets
 
 MAX_BATCH = 32
 
@@ -56,6 +60,8 @@ class Rendered:
     text: str | None
     error: str | None = None
     seconds: float = 0.0
+    # Secret values the root's sources hold (to mask wherever its output or error is shown).
+    secrets: frozenset[str] = field(default=frozenset(), repr=False, compare=False)
 
     @property
     def ok(self) -> bool:
@@ -102,6 +108,13 @@ def render_many(
     """Render every job's roots in one pool: (job label, root key) → result."""
     width = workers or cpu_count()
     results: dict[tuple[str, str], Rendered] = {}
+    confined = []
+    for job in jobs:
+        refused = {r.key: p for r in job.roots if (p := _escaping(r, job.checkout))}
+        results.update(
+            ((job.label, r.key), _refusal(r, refused[r.key])) for r in job.roots if r.key in refused
+        )
+        confined.append(replace(job, roots=tuple(r for r in job.roots if r.key not in refused)))
     with ThreadPoolExecutor(max_workers=width, thread_name_prefix="render") as pool:
 
         def submit(job: RenderJob, roots: tuple[RenderRoot, ...]) -> Future[_Outcome]:
@@ -110,7 +123,7 @@ def render_many(
             return pool.submit(_batch, job, roots, timeout, scratch)
 
         # Batches first: they take longest, and singles fill the gaps at the end.
-        units = [(job, unit) for job in jobs for unit in _units(job, width)]
+        units = [(job, unit) for job in confined for unit in _units(job, width)]
         units.sort(key=lambda u: -len(u[1]))
         pending = {submit(job, unit) for job, unit in units}
         while pending:
@@ -151,7 +164,13 @@ def _batch(
     outcome = render_batch(roots, job.checkout, timeout=timeout, scratch=scratch)
     share = (time.monotonic() - started) / len(roots)
     rendered = tuple(
-        Rendered(r.key, r.name, outcome.texts[r.key], seconds=share)
+        Rendered(
+            r.key,
+            r.name,
+            outcome.texts[r.key],
+            seconds=share,
+            secrets=source_secrets(job.checkout, r.checkout),
+        )
         for r in roots
         if r.key in outcome.texts
     )
@@ -161,15 +180,37 @@ def _batch(
 def render_one(root: RenderRoot, checkout: Path, *, timeout: float, scratch: Path) -> Rendered:
     """Render one root; its failure becomes the result's `error`."""
     started = time.monotonic()
+    secrets = source_secrets(checkout, root.checkout)
     try:
         _check_renderable(root)
         text = RENDERERS[root.kind].render(root, checkout, timeout=timeout, scratch=scratch)
     except (GitopsReleaseError, OSError) as exc:
         message = str(exc) if isinstance(exc, GitopsReleaseError) else f"{root.path}: {exc}"
+        # Renderers quote their input: no secret value of the root's sources may show.
+        message = mask(message, secrets)
         # Paths inside the temporary checkout mean nothing to the reader: make them repo-relative.
-        message = message.replace(f"{checkout}/", "").replace(f"{scratch}/", "")
-        return Rendered(root.key, root.name, None, message, time.monotonic() - started)
-    return Rendered(root.key, root.name, text, None, time.monotonic() - started)
+        message = repo_relative(message, checkout, scratch)
+        return Rendered(root.key, root.name, None, message, time.monotonic() - started, secrets)
+    return Rendered(root.key, root.name, text, None, time.monotonic() - started, secrets)
+
+
+def repo_relative(message: str, checkout: Path, scratch: Path) -> str:
+    """`message` with the temporary checkout and scratch paths left out (also as resolved)."""
+    for directory in {checkout, checkout.resolve(), scratch, scratch.resolve()}:
+        message = message.replace(f"{directory}/", "").replace(str(directory), ".")
+    return message
+
+
+def _escaping(root: RenderRoot, checkout: Path) -> tuple[str, ...]:
+    """Links leaving the repository on the root's paths: from the listing, else on disk."""
+    if root.escaping_links:
+        return root.escaping_links
+    return escaping_links(checkout, (root.path, *root.checkout))
+
+
+def _refusal(root: RenderRoot, problems: tuple[str, ...]) -> Rendered:
+    message = "; ".join(problems)
+    return Rendered(root.key, root.name, None, f"{message}\n  hint: {confine.HINT}")
 
 
 def _check_renderable(root: RenderRoot) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import shutil
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from functools import cache
 from pathlib import Path
 
@@ -19,7 +19,27 @@ def _which(name: str) -> str | None:
     local = Path(sys.executable).parent / name
     if local.is_file() and os.access(local, os.X_OK):
         return str(local)
-    return shutil.which(name)
+    return shutil.which(name, path=safe_search_path())
+
+
+def trusted_entries(entries: Iterable[str]) -> list[str]:
+    """Search-path entries (PATH, sys.path) a checkout cannot plant a tool or module in:
+    relative ones (`.`, `bin`, "") and the current directory or anything below it are dropped
+    (the current directory is often the pull request's checkout)."""
+    here = Path.cwd().resolve()
+    kept = []
+    for entry in entries:
+        if not entry or not Path(entry).is_absolute():
+            continue
+        resolved = Path(entry).resolve()
+        if resolved != here and here not in resolved.parents:
+            kept.append(entry)
+    return kept
+
+
+def safe_search_path() -> str:
+    """PATH with only `trusted_entries`."""
+    return os.pathsep.join(trusted_entries(os.environ.get("PATH", "").split(os.pathsep)))
 
 
 def kustomize_command() -> tuple[str, ...]:
@@ -78,22 +98,53 @@ def go_runtime_env() -> dict[str, str]:
     return {"GOGC": "off", "GOMEMLIMIT": "256MiB"}
 
 
+# What a renderer may see of our environment. A pull request controls the renderers' input, so
+# they get only what they need to run: never a token (GITHUB_TOKEN, ACTIONS_*_TOKEN, the variable
+# named by --token-env), git credentials (GIT_CONFIG_*) or anything else of the job's.
+_PASSED = frozenset({"PATH", "LANG", "LANGUAGE", "TZ", "GOMAXPROCS", "GOGC", "GOMEMLIMIT"})
+_PASSED_PREFIXES = ("LC_",)
+
+
+def renderer_env(scratch: Path) -> dict[str, str]:
+    """The whole environment of a renderer: PATH, locale, Go tuning, and a temporary HOME and
+    TMPDIR under `scratch` (so no user config, plugin or credential file is found)."""
+    env = {k: v for k, v in os.environ.items() if k in _PASSED or k.startswith(_PASSED_PREFIXES)}
+    env["PATH"] = safe_search_path()
+    home = scratch / "home"
+    tmp = scratch / "tmp"
+    home.mkdir(parents=True, exist_ok=True)
+    tmp.mkdir(parents=True, exist_ok=True)
+    env.update({"HOME": str(home), "TMPDIR": str(tmp)})
+    env.update(go_runtime_env())
+    return env
+
+
 def run_tool(
     args: Sequence[str],
     *,
     what: str,
     timeout: float,
+    scratch: Path,
     env: Mapping[str, str] | None = None,
     input: bytes | None = None,
 ) -> proc.Completed:
-    """Run a renderer; a timeout or a missing tool becomes a `RenderError` naming `what`.
+    """Run a renderer in `scratch` with a minimal environment (`renderer_env` plus `env`).
 
-    A non-zero exit is returned, not raised: the caller words the failure (the tool's own
-    stderr, without the command line, which may carry paths of temporary checkouts).
+    A timeout or a missing tool becomes a `RenderError` naming `what`. A non-zero exit is
+    returned, not raised: the caller words the failure (the tool's own stderr, without the
+    command line, which may carry paths of temporary checkouts).
     """
-    full_env = {**go_runtime_env(), **(env or {})}
+    full_env = {**renderer_env(scratch), **(env or {})}
     try:
-        return proc.run(args, env=full_env, input=input, timeout=timeout, check=False)
+        return proc.run(
+            args,
+            cwd=scratch,
+            env=full_env,
+            inherit_env=False,
+            input=input,
+            timeout=timeout,
+            check=False,
+        )
     except ProcessError as exc:
         if "did not finish" in exc.message:
             raise RenderError(

@@ -137,7 +137,11 @@ def tree_from_texts(texts: Mapping[str, str], *, label: str = "memory") -> Tree:
 
 
 class DirectoryBlobStore:
-    """Blobs read from files on disk; the blob id is the file's path (with size and mtime)."""
+    """Blobs read from files on disk; the blob id is the file's path (with size and mtime).
+
+    As in git, a symbolic link's blob is the path it points to: nothing is read through a link
+    (it may point out of the repository, e.g. at /proc/self/environ).
+    """
 
     def __init__(self, root: Path) -> None:
         self._root = root
@@ -151,9 +155,9 @@ class DirectoryBlobStore:
                 if blob in self._cache:
                     out[blob] = self._cache[blob]
                     continue
-            path = blob.split("\0", 1)[0]
+            path = self._root / blob.split("\0", 1)[0]
             try:
-                text = _decode((self._root / path).read_bytes())
+                text = str(path.readlink()) if path.is_symlink() else _decode(path.read_bytes())
             except OSError:
                 text = None
             with self._lock:
@@ -163,13 +167,18 @@ class DirectoryBlobStore:
 
 
 def tree_from_directory(root: Path) -> Tree:
-    """A tree of a plain checkout (no git needed); `.git` and other dot-directories are skipped."""
+    """A tree of a plain checkout (no git needed); `.git` and other dot-directories are skipped.
+
+    Symbolic links are entries of their own, as git records them (also links to directories,
+    which are not followed).
+    """
     files: dict[str, str] = {}
     links: set[str] = set()
     for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         base = Path(dirpath)
-        for name in filenames:
+        linked_dirs = [d for d in dirnames if not d.startswith(".") and (base / d).is_symlink()]
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and d not in linked_dirs)
+        for name in (*filenames, *linked_dirs):
             full = base / name
             rel = full.relative_to(root).as_posix()
             stat = full.lstat()
