@@ -8,6 +8,7 @@ removed again on exit, also after an error or an interrupt.
 
 from __future__ import annotations
 
+import fcntl
 import shutil
 import tempfile
 import threading
@@ -25,6 +26,8 @@ SCRATCH_PREFIX = "gitops-release-"
 _QUIET = ("-c", "core.hooksPath=/dev/null", "-c", "advice.detachedHead=false")
 _ENV = {"GIT_LFS_SKIP_SMUDGE": "1", "GIT_LITERAL_PATHSPECS": "1"}
 _FEW_PATHS = 100
+_ADD_LOCK = threading.Lock()
+_LOCK_NAME = "gitops-release-worktree.lock"
 
 
 class Worktrees:
@@ -36,6 +39,7 @@ class Worktrees:
         self._added: list[Path] = []
         self._repo_git = Git(repo, _ENV, _QUIET)
         self._lock = threading.Lock()  # worktrees may be added from several threads
+        self._lock_file: Path | None = None
 
     def add(self, name: str, commit: str, *, paths: Sequence[str] | None) -> Path:
         """Check out `commit` at `<scratch>/<name>`: only the files `paths`, or everything."""
@@ -45,10 +49,29 @@ class Worktrees:
             args.append("--no-checkout")
         with self._lock:
             self._added.append(dest)  # before adding: a half-made worktree is removed too
-        self._git(*args, str(dest), commit, summary=f"could not check out {commit[:12]}")
+        # `git worktree add` is not safe to run concurrently in one repository (git 2.39 fails
+        # about one run in 30 reading .git/worktrees/<name>/commondir): one at a time, across
+        # threads and processes. The checkouts that follow are independent and run in parallel.
+        with self._adding():
+            self._git(*args, str(dest), commit, summary=f"could not check out {commit[:12]}")
         if paths:
             self._checkout(dest, commit, paths)
         return dest
+
+    @contextmanager
+    def _adding(self) -> Iterator[None]:
+        """Hold the repository's worktree lock: a thread lock, then a file lock in the git
+        directory (other processes rendering the same repository take it too)."""
+        with _ADD_LOCK:
+            if self._lock_file is None:
+                common = self._repo_git.out("rev-parse", "--git-common-dir")
+                self._lock_file = (self.repo / common).resolve() / _LOCK_NAME
+            with self._lock_file.open("a") as handle:
+                fcntl.flock(handle, fcntl.LOCK_EX)
+                try:
+                    yield
+                finally:
+                    fcntl.flock(handle, fcntl.LOCK_UN)
 
     def _checkout(self, dest: Path, commit: str, paths: Sequence[str]) -> None:
         summary = f"could not check out the files to render from {commit[:12]}"
