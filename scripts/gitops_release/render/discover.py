@@ -234,6 +234,8 @@ class RepoIndex:
                 return None
             if not named and self.graph.is_included(rest):
                 return None
+            if not named and self.graph.resolve(rest).component:
+                return None  # a Component renders only inside the kustomizations using it
             return _Spec(key, rest or ".", "kustomize", rest)
         if kind == "helm":
             chart, _, values = rest.partition("@")

@@ -80,6 +80,7 @@ class Resolved:
     outside: tuple[str, ...] = ()
     namespace: str | None = None
     features: frozenset[str] = frozenset()
+    component: bool = False
     error: str | None = None
 
     def names(self, path: str) -> bool:
@@ -187,6 +188,7 @@ class KustomizeGraph:
             outside=tuple(outside),
             namespace=refs.namespace,
             features=refs.features,
+            component=refs.component,
         )
 
     def _charts(

@@ -44,6 +44,7 @@ class KustomizationRefs:
     chart_home: str = DEFAULT_CHART_HOME
     namespace: str | None = None
     features: frozenset[str] = frozenset()
+    component: bool = False  # `kind: Component`: only renders as part of a kustomization
     error: str | None = None
 
 
@@ -69,6 +70,7 @@ def parse_kustomization(text: str, *, source: str) -> KustomizationRefs:
         chart_home=chart_home,
         namespace=namespace if isinstance(namespace, str) and namespace else None,
         features=frozenset(f for f in FEATURE_FIELDS if data.get(f)),
+        component=data.get("kind") == "Component",
     )
 
 

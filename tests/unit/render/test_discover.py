@@ -164,3 +164,33 @@ def test_a_removed_kustomization_is_no_root() -> None:
     assert "kustomize:apps/web/overlays/production" in index().affected(
         ["apps/web/overlays/production/kustomization.yaml"]
     )
+
+
+COMPONENT = "apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\n"
+VARIANTS = {
+    # microservices-demo's layout: a base, optional Components, variants choosing among them
+    "kustomize/base/kustomization.yaml": "resources: [d.yaml]\n",
+    "kustomize/base/d.yaml": "kind: Deployment\n",
+    "kustomize/components/network-policies/kustomization.yaml": COMPONENT
+    + "resources: [np.yaml]\n",
+    "kustomize/components/network-policies/np.yaml": "kind: NetworkPolicy\n",
+    "kustomize/components/spanner/kustomization.yaml": COMPONENT + "patches: [{path: p.yaml}]\n",
+    "kustomize/components/spanner/p.yaml": "kind: Deployment\n",
+    "kustomize/kustomization.yaml": "resources: [base]\ncomponents: [components/network-policies]\n",
+}
+
+
+def test_components_are_roots_only_through_the_kustomizations_using_them() -> None:
+    ix = RepoIndex(tree_from_texts(VARIANTS))
+    assert ix.all_keys() == {"kustomize:kustomize"}
+    assert ix.affected(["kustomize/components/network-policies/np.yaml"]) == {"kustomize:kustomize"}
+    # a Component nothing uses renders nowhere: a change there affects no root
+    assert ix.affected(["kustomize/components/spanner/p.yaml"]) == frozenset()
+
+
+def test_a_component_named_as_a_config_target_is_still_a_root() -> None:
+    ix = RepoIndex(
+        tree_from_texts(VARIANTS),
+        config_roots=ConfigRoots(kustomize=("kustomize/components/spanner",)),
+    )
+    assert "kustomize:kustomize/components/spanner" in ix.all_keys()
