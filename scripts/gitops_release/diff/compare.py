@@ -32,9 +32,16 @@ class Parsed:
     raw: tuple[Resource, ...]
 
 
-def parse_side(text: str | None, *, source: str, salt: bytes) -> Parsed:
-    """Parse one side's rendered text (None: the root does not exist on that side)."""
-    raw = parse_manifests(text, source=source) if text is not None else ()
+def parse_side(
+    text: str | None, *, source: str, salt: bytes, namespace: str | None = None
+) -> Parsed:
+    """Parse one side's rendered text (None: the root does not exist on that side); `namespace`
+    is given to namespaced resources that have none."""
+    raw = (
+        parse_manifests(text, source=source, default_namespace=namespace)
+        if text is not None
+        else ()
+    )
     return Parsed(tuple(redact(r, salt=salt) for r in raw), raw)
 
 

@@ -47,10 +47,50 @@ def group_of(api_version: str) -> str:
     return api_version.rpartition("/")[0]
 
 
-def parse_manifests(text: str, *, source: str) -> tuple[Resource, ...]:
+# Built-in kinds that live outside namespaces (`kubectl api-resources --namespaced=false`),
+# by (group, kind). Other kinds are taken as namespaced, as most custom resources are, except
+# those named `Cluster…` (ClusterIssuer, ClusterSecretStore, ClusterPolicy…).
+CLUSTER_SCOPED = frozenset(
+    {
+        ("", "Namespace"),
+        ("", "Node"),
+        ("", "PersistentVolume"),
+        ("", "ComponentStatus"),
+        ("rbac.authorization.k8s.io", "ClusterRole"),
+        ("rbac.authorization.k8s.io", "ClusterRoleBinding"),
+        ("apiextensions.k8s.io", "CustomResourceDefinition"),
+        ("apiregistration.k8s.io", "APIService"),
+        ("admissionregistration.k8s.io", "MutatingWebhookConfiguration"),
+        ("admissionregistration.k8s.io", "ValidatingWebhookConfiguration"),
+        ("admissionregistration.k8s.io", "ValidatingAdmissionPolicy"),
+        ("admissionregistration.k8s.io", "ValidatingAdmissionPolicyBinding"),
+        ("storage.k8s.io", "StorageClass"),
+        ("storage.k8s.io", "CSIDriver"),
+        ("storage.k8s.io", "CSINode"),
+        ("storage.k8s.io", "VolumeAttachment"),
+        ("scheduling.k8s.io", "PriorityClass"),
+        ("networking.k8s.io", "IngressClass"),
+        ("node.k8s.io", "RuntimeClass"),
+        ("policy", "PodSecurityPolicy"),
+        ("certificates.k8s.io", "CertificateSigningRequest"),
+        ("flowcontrol.apiserver.k8s.io", "FlowSchema"),
+        ("flowcontrol.apiserver.k8s.io", "PriorityLevelConfiguration"),
+    }
+)
+
+
+def is_namespaced(group: str, kind: str) -> bool:
+    return (group, kind) not in CLUSTER_SCOPED and not kind.startswith("Cluster")
+
+
+def parse_manifests(
+    text: str, *, source: str, default_namespace: str | None = None
+) -> tuple[Resource, ...]:
     """Every resource in a rendered multi-document text; `kind: *List` documents are expanded.
 
-    Errors never quote the offending text: rendered output may hold Secret values.
+    With `default_namespace`, namespaced resources without a namespace get that one (as Argo CD
+    applies them to its Application's destination namespace). Errors never quote the offending
+    text: rendered output may hold Secret values.
     """
     try:
         docs = yamlnodes.compose_all(text, source=source, error=GitopsReleaseError)
@@ -68,6 +108,8 @@ def parse_manifests(text: str, *, source: str) -> tuple[Resource, ...]:
             raise RenderError(f"{source}: document {number} is not a mapping")
         for body in _expand(data):
             resource = _resource(body)
+            if default_namespace and not resource.key.namespace:
+                resource = _in_namespace(resource, default_namespace)
             count = seen.get(resource.key, 0) + 1
             seen[resource.key] = count
             if count > 1:  # the same identity twice in one output: keep both, distinguishable
@@ -102,6 +144,18 @@ def _resource(body: dict[str, Any]) -> Resource:
         name=str(meta.get("name") or meta.get("generateName") or ""),
     )
     return Resource(key, api_version, body)
+
+
+def _in_namespace(resource: Resource, namespace: str) -> Resource:
+    key = resource.key
+    if not is_namespaced(key.group, key.kind):
+        return resource
+    body = dict(resource.body)
+    meta = body.get("metadata")
+    body["metadata"] = {**(meta if isinstance(meta, dict) else {}), "namespace": namespace}
+    return Resource(
+        ResourceKey(key.group, key.kind, namespace, key.name), resource.api_version, body
+    )
 
 
 class _Representer(SafeRepresenter):

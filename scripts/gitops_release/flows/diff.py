@@ -187,8 +187,8 @@ def compare(
         name = root.info().name
         try:
             parsed[root.key] = (
-                parse_side(base.text if base else None, source=f"{name} (base)", salt=salt),
-                parse_side(head.text if head else None, source=f"{name} (head)", salt=salt),
+                _parse(base, root.base, source=f"{name} (base)", salt=salt),
+                _parse(head, root.head, source=f"{name} (head)", salt=salt),
             )
         except RenderError as exc:
             errors[root.key] = [exc.message]
@@ -211,6 +211,19 @@ def compare(
         changed_files=plan.changed_files,
         unrendered_files=plan.unrendered,
     )
+
+
+def _parse(
+    result: Rendered | None, definition: RenderRoot | None, *, source: str, salt: bytes
+) -> Parsed:
+    """One side as Argo CD would apply it: the Application itself first (its spec is part of
+    the change: destination, project, sync policy), resources in its destination namespace."""
+    if result is None or definition is None or result.text is None:
+        return parse_side(None, source=source, salt=salt)
+    text = result.text
+    if definition.app_manifest:
+        text = f"---\n{definition.app_manifest}\n---\n{text}"
+    return parse_side(text, source=source, salt=salt, namespace=definition.destination_namespace)
 
 
 def _secrets_of_failed_roots(

@@ -47,6 +47,7 @@ class AppSource:
     recurse: bool
     destination_namespace: str | None
     problems: tuple[str, ...] = ()
+    manifest: str = ""  # the Application (or ApplicationSet) itself, as JSON: part of its diff
 
 
 def might_hold_apps(text: str) -> bool:
@@ -120,6 +121,7 @@ def _sources(app: dict[str, Any], file: str) -> Iterator[AppSource]:
             recurse=_recurse(src.get("directory")),
             destination_namespace=_str(dest_ns),
             problems=problems,
+            manifest=json.dumps(app, sort_keys=True, default=str),
         )
 
 

@@ -262,6 +262,8 @@ class RepoIndex:
             kind=spec.kind,
             path=spec.path,
             app_file=spec.app.file if spec.app else None,
+            app_manifest=spec.app.manifest or None if spec.app else None,
+            destination_namespace=spec.app.destination_namespace if spec.app else None,
             helm=self._helm_options(spec) if spec.kind == "helm" else None,
             images=spec.app.kustomize_images if spec.app and spec.kind == "kustomize" else (),
             recurse=spec.app.recurse if spec.app else True,

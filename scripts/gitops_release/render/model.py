@@ -43,6 +43,10 @@ class RenderRoot:
     kind: RootKind
     path: str
     app_file: str | None = None
+    # An Argo CD Application's own manifest (JSON) and destination namespace: the spec is part
+    # of the root's diff, and namespaced resources without a namespace land in the destination.
+    app_manifest: str | None = None
+    destination_namespace: str | None = None
     helm: HelmOptions | None = None
     images: tuple[str, ...] = ()  # Argo CD `kustomize.images` overrides
     recurse: bool = True  # manifest directories: include subdirectories

@@ -200,3 +200,73 @@ def test_helm_binary_and_sdk_render_the_same(
     parsed = [{x.key: normalize(x.body) for x in parse_manifests(t, source="t")} for t in texts]
     assert parsed[0] == parsed[1]
     assert len(parsed[0]) == 1
+
+
+GUESTBOOK_APP = """
+    apiVersion: argoproj.io/v1alpha1
+    kind: Application
+    metadata: {{name: guestbook, namespace: argocd}}
+    spec:
+      project: default
+      source:
+        repoURL: https://github.com/acme/manifests.git
+        path: guestbook
+      destination:
+        server: https://kubernetes.default.svc
+        namespace: {namespace}
+"""
+GUESTBOOK = {
+    # argocd-example-apps' guestbook: plain manifests without a namespace
+    "guestbook/deployment.yaml": """
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: guestbook-ui}
+        spec:
+          selector: {matchLabels: {app: guestbook-ui}}
+          template:
+            metadata: {labels: {app: guestbook-ui}}
+            spec:
+              containers:
+                - name: ui
+                  image: gcr.io/heptio-images/ks-guestbook-demo:0.2
+    """,
+    "guestbook/service.yaml": """
+        apiVersion: v1
+        kind: Service
+        metadata: {name: guestbook-ui}
+        spec: {ports: [{port: 80}], selector: {app: guestbook-ui}}
+    """,
+    "guestbook/namespace-reader.yaml": """
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: ClusterRole
+        metadata: {name: guestbook-reader}
+        rules: []
+    """,
+}
+
+
+def test_a_destination_namespace_move_shows_on_the_application_and_its_resources(
+    run_cli: RunCli, tmp_path: Path
+) -> None:
+    repo = init_repo(
+        tmp_path / "repo",
+        {**GUESTBOOK, "apps/guestbook.yaml": GUESTBOOK_APP.format(namespace="guestbook")},
+    )
+    commit(repo, {"apps/guestbook.yaml": GUESTBOOK_APP.format(namespace="guestbook-2")})
+    result = run_cli(
+        "diff", "--repo", repo, "--base", "HEAD~1", "--head", "HEAD", "--format", "json"
+    )
+    assert result.exit_code == 0, result.output
+    (root,) = json.loads(result.stdout)["roots"]
+    assert root["status"] == "changed", root
+    changes = {(r["kind"], r["namespace"], r["name"], r["change"]) for r in root["resources"]}
+    assert changes == {
+        ("Application", "argocd", "guestbook", "changed"),
+        ("Deployment", "guestbook", "guestbook-ui", "removed"),
+        ("Service", "guestbook", "guestbook-ui", "removed"),
+        ("Deployment", "guestbook-2", "guestbook-ui", "added"),
+        ("Service", "guestbook-2", "guestbook-ui", "added"),
+    }  # the ClusterRole has no namespace to move: unchanged
+    application = next(r for r in root["resources"] if r["kind"] == "Application")
+    assert "-    namespace: guestbook\n" in application["diff"]
+    assert "+    namespace: guestbook-2\n" in application["diff"]
