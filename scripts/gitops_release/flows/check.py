@@ -154,7 +154,7 @@ def _attribute(
             findings.append(f)
             continue
         where = _root_file(root)
-        if root.kind == "helm":
+        if root.kind == "helm" and root.chart is None:
             if key not in sources:
                 sources[key] = _helm_sources(root, rendered[key].text or "")
             where = sources[key].get(f.resource.key(), where)
@@ -215,6 +215,8 @@ def _helm_sources(root: RenderRoot, text: str) -> dict[tuple[str, str, str, str]
 
 
 def _root_file(root: RenderRoot) -> str:
+    if root.chart is not None and root.app_file:
+        return root.app_file  # a remote chart: the Application that names it
     if root.kind == "kustomize":
         return f"{root.path}/kustomization.yaml"
     if root.kind == "helm":

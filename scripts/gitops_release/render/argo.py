@@ -2,8 +2,9 @@
 and how (Helm value files and parameters, kustomize image overrides, destination namespace).
 
 Pure: manifest text in, sources out. A source counts when its `path` is a directory of this
-repository; sources that only name a remote chart (`chart:`) or use templated paths
-(ApplicationSet `{{...}}`) are not rendered here.
+repository, or when it names a chart of a chart repository (`chart:` + `repoURL` +
+`targetRevision`, its values possibly in this repository through a `ref:` source); sources with
+templated paths (ApplicationSet `{{...}}`) are not rendered here.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import Any
 from gitops_release import yamlnodes
 from gitops_release.errors import GitopsReleaseError
 from gitops_release.render.graph import join
-from gitops_release.render.model import HelmParameter
+from gitops_release.render.model import ChartRef, HelmParameter
 
 ARGO_MARKER = "argoproj.io"
 _KINDS = ("Application", "ApplicationSet")
@@ -26,6 +27,7 @@ _KINDS = ("Application", "ApplicationSet")
 class HelmSpec:
     value_files: tuple[str, ...]  # repo-relative
     values: str | None
+    chart_value_files: tuple[str, ...]  # inside a remote chart's package
     parameters: tuple[HelmParameter, ...]
     release_name: str | None
     ignore_missing_value_files: bool
@@ -48,6 +50,7 @@ class AppSource:
     destination_namespace: str | None
     problems: tuple[str, ...] = ()
     manifest: str = ""  # the Application (or ApplicationSet) itself, as JSON: part of its diff
+    chart: ChartRef | None = None  # a remote chart: then `path` is "" and means nothing
 
 
 def might_hold_apps(text: str) -> bool:
@@ -101,14 +104,20 @@ def _sources(app: dict[str, Any], file: str) -> Iterator[AppSource]:
         sources.extend((i, s) for i, s in enumerate(spec["sources"]) if isinstance(s, dict))
     refs = {str(s["ref"]) for _, s in sources if isinstance(s.get("ref"), str)}
     for index, src in sources:
+        chart = _remote_chart(src)
         raw_path = src.get("path")
-        if not isinstance(raw_path, str) or "{{" in raw_path or src.get("chart"):
+        if chart is not None:
+            path: str | None = ""
+        elif not isinstance(raw_path, str) or "{{" in raw_path or src.get("chart"):
             continue
-        path = join("", raw_path)
+        else:
+            path = join("", raw_path)
         if path is None:
             continue
         helm = src["helm"] if isinstance(src.get("helm"), dict) else None
-        spec_helm, problems = _helm(helm, path, refs) if helm is not None else (None, ())
+        spec_helm, problems = (
+            _helm(helm, path, refs, remote=chart is not None) if helm is not None else (None, ())
+        )
         yield AppSource(
             app=name,
             app_namespace=_str(meta.get("namespace")),
@@ -122,7 +131,21 @@ def _sources(app: dict[str, Any], file: str) -> Iterator[AppSource]:
             destination_namespace=_str(dest_ns),
             problems=problems,
             manifest=json.dumps(app, sort_keys=True, default=str),
+            chart=chart,
         )
+
+
+def _remote_chart(src: dict[str, Any]) -> ChartRef | None:
+    chart, repo = src.get("chart"), src.get("repoURL")
+    if not isinstance(chart, str) or not isinstance(repo, str) or not chart or not repo:
+        return None
+    version = src.get("targetRevision")
+    version = str(version) if version is not None else ""
+    if "{{" in chart + repo + version:
+        return None
+    if "://" not in repo:  # Argo CD writes OCI registries without a scheme
+        repo = f"oci://{repo}"
+    return ChartRef(repo, chart, "" if version in ("HEAD", "*") else version)
 
 
 def _str(value: Any) -> str | None:
@@ -139,10 +162,16 @@ def _recurse(directory: Any) -> bool:
     return isinstance(directory, dict) and directory.get("recurse") is True
 
 
-def _helm(helm: dict[str, Any], chart: str, refs: set[str]) -> tuple[HelmSpec, tuple[str, ...]]:
+def _helm(
+    helm: dict[str, Any], chart: str, refs: set[str], *, remote: bool = False
+) -> tuple[HelmSpec, tuple[str, ...]]:
     files: list[str] = []
+    in_chart: list[str] = []
     problems: list[str] = []
     for entry in helm.get("valueFiles") or ():
+        if remote and not str(entry).startswith("$") and "://" not in str(entry):
+            in_chart.append(str(entry))  # relative to the chart: a file of its package
+            continue
         resolved = _value_file(str(entry), chart, refs)
         if resolved is None:
             problems.append(f"value file {entry} is not a file of this repository")
@@ -152,6 +181,7 @@ def _helm(helm: dict[str, Any], chart: str, refs: set[str]) -> tuple[HelmSpec, t
         HelmSpec(
             value_files=tuple(files),
             values=_inline_values(helm),
+            chart_value_files=tuple(in_chart),
             parameters=tuple(_parameters(helm.get("parameters"))),
             release_name=_str(helm.get("releaseName")),
             ignore_missing_value_files=helm.get("ignoreMissingValueFiles") is True,

@@ -143,7 +143,8 @@ class RepoIndex:
                 name = f"{src.app_namespace or '-'}/{name}"
             if sources[src.app_namespace, src.app] > 1:
                 name = f"{name}[{src.index}]"
-            specs[key] = _Spec(key, name, self._kind_of(src.path), src.path, app=src)
+            kind: RootKind = "helm" if src.chart else self._kind_of(src.path)
+            specs[key] = _Spec(key, name, kind, src.path, app=src)
         return specs
 
     def _kind_of(self, path: str) -> RootKind:
@@ -262,6 +263,7 @@ class RepoIndex:
             kind=spec.kind,
             path=spec.path,
             app_file=spec.app.file if spec.app else None,
+            chart=spec.app.chart if spec.app else None,
             app_manifest=spec.app.manifest or None if spec.app else None,
             destination_namespace=spec.app.destination_namespace if spec.app else None,
             helm=self._helm_options(spec) if spec.kind == "helm" else None,
@@ -300,6 +302,8 @@ class RepoIndex:
                 return Closure(files=app_files | {spec.path})
             return Closure(files=app_files, prefixes=frozenset({spec.path}))
         options = self._helm_options(spec)
+        if spec.app is not None and spec.app.chart is not None:  # the chart is not in the repo
+            return Closure(files=app_files | set(options.value_files))
         return Closure(
             files=app_files | set(options.value_files),
             prefixes=frozenset({spec.path, *self._chart_dependencies(spec.path)}),
@@ -353,6 +357,7 @@ class RepoIndex:
             release_name=(helm.release_name if helm else None) or app.app,
             namespace=app.destination_namespace,
             value_files=files,
+            chart_value_files=helm.chart_value_files if helm else (),
             values=helm.values if helm else None,
             parameters=helm.parameters if helm else (),
             ignore_missing_value_files=bool(helm and helm.ignore_missing_value_files),

@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import json
 import sys
+import threading
 from pathlib import Path
 
 from gitops_release.errors import RenderError
 from gitops_release.render import helm_sdk, tools
+from gitops_release.render.chart_deps import ChartPreparer, chart_files
+from gitops_release.render.chart_fetch import ChartFetcher, cache_dir
 from gitops_release.render.helm_values import set_expression
 from gitops_release.render.model import HelmOptions, RenderRoot
 
@@ -22,28 +25,50 @@ class HelmRenderer:
 
     def render(self, root: RenderRoot, checkout: Path, *, timeout: float, scratch: Path) -> str:
         options = root.helm or HelmOptions(release_name=root.name)
+        if root.chart is not None:  # a remote chart: its package, and values files from it
+            chart = fetcher().fetch(root.chart)
+            inside = chart_files(chart, options.chart_value_files, scratch, label=root.name)
+        else:
+            preparer = ChartPreparer(checkout, scratch, fetcher())
+            chart = preparer.prepare(checkout / root.path, label=root.path or ".")
+            inside = []
+        value_files = [*inside, *(checkout / v for v in options.value_files)]
         binary = tools.helm_binary()
         if binary is not None:
-            return _render_binary(binary, root, options, checkout, timeout=timeout, scratch=scratch)
-        return _render_sdk(root, options, checkout, timeout=timeout, scratch=scratch)
+            return _render_binary(
+                binary, root, options, chart, value_files, timeout=timeout, scratch=scratch
+            )
+        return _render_sdk(root, options, chart, value_files, timeout=timeout, scratch=scratch)
+
+
+_FETCHERS: dict[Path, ChartFetcher] = {}
+_FETCHERS_LOCK = threading.Lock()
+
+
+def fetcher() -> ChartFetcher:
+    """One fetcher per cache directory, shared by all renders (indexes are read once)."""
+    where = cache_dir()
+    with _FETCHERS_LOCK:
+        return _FETCHERS.setdefault(where, ChartFetcher(where))
 
 
 def _render_binary(
     binary: str,
     root: RenderRoot,
     options: HelmOptions,
-    checkout: Path,
+    chart: Path,
+    value_files: list[Path],
     *,
     timeout: float,
     scratch: Path,
 ) -> str:
     home = scratch / "helm-home"
-    args = [binary, "template", options.release_name, str(checkout / root.path), "--skip-tests"]
+    args = [binary, "template", options.release_name, str(chart), "--skip-tests"]
     args += ["--namespace", options.namespace or "default"]
     if not options.skip_crds:
         args.append("--include-crds")
-    for values in options.value_files:
-        args += ["--values", str(checkout / values)]
+    for values in value_files:
+        args += ["--values", str(values)]
     if options.values:
         inline = scratch / f"values-{abs(hash(root.key)):x}.yaml"
         inline.write_text(options.values, encoding="utf-8")
@@ -63,12 +88,18 @@ def _render_binary(
 
 
 def _render_sdk(
-    root: RenderRoot, options: HelmOptions, checkout: Path, *, timeout: float, scratch: Path
+    root: RenderRoot,
+    options: HelmOptions,
+    chart: Path,
+    value_files: list[Path],
+    *,
+    timeout: float,
+    scratch: Path,
 ) -> str:
     request = {
         "path": tools.trusted_entries(sys.path),
-        "chart": str(checkout / root.path),
-        "value_files": [str(checkout / v) for v in options.value_files],
+        "chart": str(chart),
+        "value_files": [str(v) for v in value_files],
         "values": options.values,
         "parameters": [[p.name, p.value, p.force_string] for p in options.parameters],
         "release": options.release_name,

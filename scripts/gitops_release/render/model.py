@@ -18,12 +18,25 @@ class HelmParameter:
 
 
 @dataclass(frozen=True)
+class ChartRef:
+    """A chart in a chart repository: `https://…` (index.yaml) or `oci://…`."""
+
+    repository: str
+    name: str
+    version: str  # a version or a constraint (`^1.2`, `1.x`)
+
+    def describe(self) -> str:
+        return f"chart {self.name} {self.version or '(any version)'} from {self.repository}"
+
+
+@dataclass(frozen=True)
 class HelmOptions:
     """How Argo CD (or the chart's own defaults) renders a chart."""
 
     release_name: str
     namespace: str | None = None
     value_files: tuple[str, ...] = ()  # repo-relative, in order
+    chart_value_files: tuple[str, ...] = ()  # inside a remote chart's package, applied first
     values: str | None = None  # inline values (YAML or JSON text), applied after value files
     parameters: tuple[HelmParameter, ...] = ()  # applied last
     ignore_missing_value_files: bool = False
@@ -43,6 +56,7 @@ class RenderRoot:
     kind: RootKind
     path: str
     app_file: str | None = None
+    chart: ChartRef | None = None  # a remote chart (Application `chart:` + `repoURL`)
     # An Argo CD Application's own manifest (JSON) and destination namespace: the spec is part
     # of the root's diff, and namespaced resources without a namespace land in the destination.
     app_manifest: str | None = None
