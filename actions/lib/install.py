@@ -15,6 +15,21 @@ variables, never on a command line built from expressions:
 
 Outputs: venv, bin, python, version. The virtualenv is reused when the same thing was already
 installed in this job, so several actions in one job install once.
+
+The working directory is the workflow's checkout, which on a pull request is content nobody has
+reviewed yet, so nothing here obeys it. The actions run this script as `python3 -I` (neither
+the current directory, PYTHONPATH nor the user site is on sys.path), and every process it starts
+runs in the virtualenv's parent directory under $RUNNER_TEMP, never in the checkout:
+
+- every Python runs with -I, so `python -m venv` / `-m pip` cannot import a venv.py or pip.py
+  lying in the checkout;
+- uv runs with --no-config and UV_NO_CONFIG=1: no `uv.toml` or `pyproject.toml [tool.uv]` (of
+  the checkout or anywhere else) names an index; the job's UV_* variables still apply;
+- pip runs with --isolated (no PIP_* variables, no user pip.conf) and without PIP_CONFIG_FILE;
+  pip reads no configuration from the working directory anyway, and the runner's system-wide
+  pip.conf (where a self-hosted runner names its mirror or proxy certificate) still applies;
+- their environment has no PYTHON* variables (and PYTHONNOUSERSITE=1), so no build backend
+  they start imports from a path the job's environment or the checkout chose either.
 """
 
 from __future__ import annotations
@@ -35,6 +50,9 @@ STAMP = ".gitops-release-install.json"
 MIN_PYTHON = (3, 11)
 _VERSION = "import importlib.metadata as m; print(m.version('gitops-release'))"
 _EXTRAS = re.compile(r"^[A-Za-z0-9_-]+(,[A-Za-z0-9_-]+)*$")
+_ARCHIVE = (".whl", ".tar.gz", ".zip")
+# A configuration file named by the environment (perhaps relative: a file in the checkout).
+_CONFIG_FILES = ("UV_CONFIG_FILE", "PIP_CONFIG_FILE")
 
 
 class InputError(Exception):
@@ -72,26 +90,47 @@ def _append(variable: str, text: str) -> None:
             handle.write(text)
 
 
-def _run(args: list[str]) -> None:
+def _child_env() -> dict[str, str]:
+    """The environment of every process this script starts: the job's, minus what would make
+    Python or an installer read code or configuration from somewhere the checkout chose."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith("PYTHON") and key not in _CONFIG_FILES
+    }
+    env.update({"UV_NO_CONFIG": "1", "PYTHONNOUSERSITE": "1"})
+    return env
+
+
+def _run(args: list[str], cwd: Path) -> None:
     sys.stdout.write("+ " + " ".join(args) + "\n")
     sys.stdout.flush()
-    result = subprocess.run(args, check=False, stdin=subprocess.DEVNULL)
+    result = subprocess.run(args, check=False, stdin=subprocess.DEVNULL, cwd=cwd, env=_child_env())
     if result.returncode != 0:
         raise InputError(f"`{' '.join(args)}` failed with exit code {result.returncode}")
 
 
-def _python(name: str) -> str:
+def _which(name: str) -> str | None:
+    """`name` on PATH (or a path), made absolute: the processes started here run elsewhere."""
     found = shutil.which(name)
+    return None if found is None else str(Path(found).absolute())
+
+
+def _python(name: str, cwd: Path) -> str:
+    found = _which(name)
     if found is None:
         raise InputError(
             f"input 'python': '{name}' is not on PATH; run actions/setup-python first or "
             "give the interpreter's path"
         )
     probe = subprocess.run(
-        [found, "-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
+        [found, "-I", "-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
         capture_output=True,
         text=True,
         check=False,
+        stdin=subprocess.DEVNULL,
+        cwd=cwd,
+        env=_child_env(),
     )
     version = tuple(int(p) for p in probe.stdout.strip().split(".")) if probe.stdout else ()
     if probe.returncode != 0 or version < MIN_PYTHON:
@@ -108,10 +147,21 @@ def _requirement(extras: set[str]) -> str:
     if "\n" in package:
         raise InputError("input 'package' must be one requirement, path or wheel (one line)")
     if package:
-        return package
+        return _locate(package)
     if not (ROOT / "pyproject.toml").is_file():
         raise InputError(f"the toolkit's source tree is incomplete: no pyproject.toml in {ROOT}")
     return f"{ROOT}[{','.join(sorted(extras))}]" if extras else str(ROOT)
+
+
+def _locate(package: str) -> str:
+    """A directory, wheel or sdist given relative to the workspace, as an absolute path (the
+    installer runs in another directory); requirements and URLs as they are."""
+    path, bracket, extras = package.partition("[")
+    if "://" in path or "@" in path:
+        return package
+    if "/" in path or path.startswith(".") or path.endswith(_ARCHIVE):
+        return str(Path(path).expanduser().absolute()) + bracket + extras
+    return package
 
 
 def _fingerprint(requirement: str) -> str:
@@ -140,22 +190,24 @@ def _installed(venv: Path) -> dict[str, Any] | None:
 def _install(venv: Path, requirement: str, python: str, installer: str) -> None:
     if venv.exists():
         shutil.rmtree(venv)
-    uv = shutil.which("uv") if installer in {"auto", "uv"} else None
+    uv = _which("uv") if installer in {"auto", "uv"} else None
     if installer == "uv" and uv is None:
         raise InputError("input 'installer' is uv, but uv is not on PATH")
+    neutral = venv.parent  # ours, under $RUNNER_TEMP: no project, config or module of anyone's
     if uv is not None:
-        _run([uv, "venv", "--quiet", "--python", python, str(venv)])
+        _run([uv, "venv", "--no-config", "--quiet", "--python", python, str(venv)], neutral)
         # A directory source is rebuilt every time: uv would otherwise reuse a wheel it cached
         # from an older state of the same tree. (Offline, uv cannot refresh; an offline cache
         # is one the caller manages.)
         offline = os.environ.get("UV_OFFLINE", "").lower() in {"1", "true", "yes"}
         refresh = [] if offline else ["--refresh-package", "gitops-release"]
         target = ["--python", str(venv / "bin" / "python")]
-        _run([uv, "pip", "install", "--quiet", *refresh, *target, requirement])
+        install = [uv, "pip", "install", "--no-config", "--quiet", *refresh, *target]
+        _run([*install, requirement], neutral)
     else:
-        _run([python, "-m", "venv", str(venv)])
-        pip = [str(venv / "bin" / "python"), "-m", "pip", "--disable-pip-version-check"]
-        _run([*pip, "install", "--quiet", requirement])
+        _run([python, "-I", "-m", "venv", str(venv)], neutral)
+        pip = [str(venv / "bin" / "python"), "-I", "-m", "pip", "--isolated"]
+        _run([*pip, "--disable-pip-version-check", "install", "--quiet", requirement], neutral)
 
 
 def _extras() -> set[str]:
@@ -176,7 +228,8 @@ def _setup() -> Path:
     temp = os.environ.get("RUNNER_TEMP")
     if not temp:
         raise InputError("RUNNER_TEMP is not set: this script runs inside GitHub Actions")
-    venv = Path(temp) / "gitops-release" / "venv"
+    venv = Path(temp).absolute() / "gitops-release" / "venv"
+    venv.parent.mkdir(parents=True, exist_ok=True)
     reuse = _bool("reuse", default=False)
     installer = _choice("installer", "auto", ("auto", "pip", "uv"))
     extras = _extras()
@@ -186,12 +239,16 @@ def _setup() -> Path:
     requirement = _requirement(extras)
     fingerprint = _fingerprint(requirement)
     if current is None or current.get("fingerprint") != fingerprint:
-        _install(venv, requirement, _python(_input("python", "python3")), installer)
+        python = _python(_input("python", "python3"), venv.parent)
+        _install(venv, requirement, python, installer)
         probe = subprocess.run(
-            [str(venv / "bin" / "python"), "-c", _VERSION],
+            [str(venv / "bin" / "python"), "-I", "-c", _VERSION],
             capture_output=True,
             text=True,
             check=False,
+            stdin=subprocess.DEVNULL,
+            cwd=venv.parent,
+            env=_child_env(),
         )
         stamp = {
             "requirement": requirement,

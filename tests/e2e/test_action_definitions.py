@@ -1,6 +1,7 @@
 """The action and workflow files themselves: every input documented and passed through `env:`,
-no expression inside a `run:` script, every CLI-backed input mapped, third-party actions pinned
-by SHA; and the input mapping of actions/lib/run.py."""
+no expression inside a `run:` script, every script run isolated from the checkout, every
+CLI-backed input mapped, third-party actions pinned by SHA and kept current by Dependabot, no
+`pull_request_target`, minimal permissions; and the input mapping of actions/lib/run.py."""
 
 from __future__ import annotations
 
@@ -89,14 +90,62 @@ def test_checkouts_do_not_persist_credentials() -> None:
 
 
 def test_every_job_sets_minimal_permissions() -> None:
+    """Nothing by default; each job names what it uses (zizmor --pedantic in .ci/run checks
+    that every permission it grants has a comment saying why)."""
     for path in WORKFLOWS:
         data = load(path)
-        assert data.get("permissions") == {} or path.name == "ci.yml", path
+        assert data.get("permissions") == {}, path
         for name, job in data["jobs"].items():
-            assert "permissions" in job or data.get("permissions") == {"contents": "read"}, (
-                path,
-                name,
-            )
+            assert "permissions" in job, (path, name)
+
+
+def triggers(data: dict[str, Any]) -> set[str]:
+    on = data.get("on", data.get(True))  # YAML 1.1 readers turn the key `on` into True
+    if isinstance(on, str):
+        return {on}
+    return set(on or ())
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: str(p.relative_to(REPO_ROOT)))
+def test_no_workflow_runs_pull_request_content_with_the_base_repositorys_rights(path: Path) -> None:
+    """`pull_request_target` and `workflow_run` run with a write token and the secrets, and a
+    PR's files are what the toolkit reads; previews use `pull_request` (docs/security.md)."""
+    assert not triggers(load(path)) & {"pull_request_target", "workflow_run"}, path
+
+
+# How the actions start their scripts: the interpreter with -I (neither the working directory,
+# which is the checkout, nor PYTHONPATH nor the user site on sys.path), and the script from the
+# action's own directory.
+ISOLATED_SCRIPT = re.compile(
+    r'^(python3|"\$TOOLKIT_PYTHON") -I "\$GITHUB_ACTION_PATH/(\.\./lib|actions/lib)/[a-z_]+\.py"'
+    r"( [a-z-]+)?$"
+)
+
+
+@pytest.mark.parametrize("path", ACTIONS, ids=lambda p: str(p.relative_to(REPO_ROOT)))
+def test_scripts_run_isolated_from_the_actions_directory(path: Path) -> None:
+    for step in load(path)["runs"]["steps"]:
+        if "run" in step:
+            assert ISOLATED_SCRIPT.match(step["run"].strip()), step["run"]
+            script = step["run"].split('"$GITHUB_ACTION_PATH/', 1)[1].split('"', 1)[0]
+            assert (path.parent / script).resolve().is_file(), script
+
+
+def test_dependabot_updates_every_pinned_action_and_the_python_dependencies() -> None:
+    config = load(REPO_ROOT / ".github" / "dependabot.yml")
+    updates = {u["package-ecosystem"]: u for u in config["updates"]}
+    actions = updates["github-actions"]
+    directories = actions.get("directories") or [actions["directory"]]
+    pinned = {path.parent for path in ACTIONS} | {REPO_ROOT}  # "/" covers .github/workflows
+    for folder in pinned:
+        inside = folder.relative_to(REPO_ROOT).as_posix()
+        relative = "/" if inside == "." else f"/{inside}"
+        assert any(
+            Path(relative).match(pattern) or relative == pattern for pattern in directories
+        ), (relative, directories)
+    assert updates["pip"]["directory"] == "/"
+    for update in updates.values():
+        assert update["schedule"]["interval"] == "weekly"
 
 
 @pytest.mark.parametrize("action", ["update-manifest", "promote", "preview", "check"])

@@ -1,5 +1,6 @@
 """The root action (= setup) and actions/setup under act: an isolated install with pip, the CLI on
-PATH for later steps, and inputs rejected with messages that name them."""
+PATH for later steps, nothing imported from the checkout, and inputs rejected with messages that
+name them."""
 
 from __future__ import annotations
 
@@ -19,8 +20,13 @@ jobs:
   use:
     runs-on: ubuntu-latest
     steps:
+      - uses: actions/checkout@08c6903cd8c0fde910a37f88322edcfb5dd907a8 # v5.0.0
+        with:
+          persist-credentials: false
       - id: setup
         uses: gitops-release/gitops-release@v1
+        env:
+          PYTHONPATH: . # the checkout, for any Python that does not run isolated
         with:
           installer: pip
           extras: none
@@ -51,10 +57,17 @@ jobs:
 """
 
 
-def make_repo(root: Path, workflow: str) -> Path:
+# Modules the install step (install.py, `python -m venv`, `python -m pip`) would import from the
+# checkout if any Python it starts were not isolated; each leaves a marker when imported.
+HOSTILE_MODULES = ("sitecustomize", "usercustomize", "json", "subprocess", "venv", "pip")
+
+
+def make_repo(root: Path, workflow: str, files: dict[str, str] | None = None) -> Path:
     repo = root / "repo"
     (repo / ".github" / "workflows").mkdir(parents=True)
     (repo / ".github" / "workflows" / "ci.yml").write_text(workflow, encoding="utf-8")
+    for name, text in (files or {}).items():
+        (repo / name).write_text(text, encoding="utf-8")
     git("init", "-q", "-b", "main", cwd=repo)
     git("add", "-A", cwd=repo)
     git("commit", "-q", "-m", "ci", cwd=repo)
@@ -67,11 +80,17 @@ def push_payload(repo: Path) -> dict[str, object]:
 
 
 def test_root_action_installs_into_its_own_virtualenv_with_pip(act: Act, tmp_path: Path) -> None:
-    repo = make_repo(tmp_path, WORKFLOW)
+    markers = tmp_path / "imported"
+    markers.mkdir()
+    hostile = {
+        f"{name}.py": f"open({str(markers / name)!r}, 'w').close()\n" for name in HOSTILE_MODULES
+    }
+    repo = make_repo(tmp_path, WORKFLOW, hostile)
     run = act.run(repo, "push", push_payload(repo)).check()
     assert run.outputs("cli")["version"].startswith("gitops-release, version ")
     assert "gitops-release" not in run.outputs("cli")["python"]
     assert run.outputs("setup")["venv"].endswith("/gitops-release/venv")
+    assert sorted(p.name for p in markers.iterdir()) == []
 
 
 @pytest.mark.parametrize(
