@@ -172,21 +172,22 @@ def _attribute(
     return replace(report, findings=tuple(findings))
 
 
-# A rendered root's file under one of our temporary directories (the gates' own, or the staged
-# copies the real binaries read): shown to people as the root it came from.
-_TEMPORARY_FILE = re.compile(
-    rf"(?:{re.escape(tempfile.gettempdir())}|{re.escape(str(Path(tempfile.gettempdir()).resolve()))})"
-    r"/gitops-release-[^\s:'\"]*?/([^/\s:'\"]+\.ya?ml)"
-)
+def _temporary_file() -> re.Pattern[str]:
+    """A rendered root's file under one of our temporary directories (the gates' own, or the
+    staged copies the real binaries read), wherever the temporary directory is right now."""
+    temp = tempfile.gettempdir()
+    places = "|".join(re.escape(p) for p in sorted({temp, str(Path(temp).resolve())}))
+    return re.compile(rf"(?:{places})/gitops-release-[^\s:'\"]*?/([^/\s:'\"]+\.ya?ml)")
 
 
 def _relocate(report: GateReport, names: Mapping[str, str]) -> GateReport:
     """Every temporary path left in findings and problems replaced by its root's name."""
+    temporary = _temporary_file()
 
     def fix(text: str | None) -> str | None:
         if not text or "gitops-release-" not in text:
             return text
-        return _TEMPORARY_FILE.sub(
+        return temporary.sub(
             lambda m: f"{names.get(m.group(1), 'rendered output')} (rendered)", text
         )
 

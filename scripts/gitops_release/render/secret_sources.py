@@ -46,11 +46,16 @@ def source_secrets(checkout: Path, paths: Iterable[str]) -> frozenset[str]:
 
 
 def _read(checkout: Path, path: str) -> str | None:
+    data = _read_bytes(checkout, path)
+    return None if data is None else data.decode("utf-8", errors="replace")
+
+
+def _read_bytes(checkout: Path, path: str) -> bytes | None:
     full = checkout / path
     try:
         if full.is_symlink() or not full.is_file() or full.stat().st_size > _MAX_BYTES:
             return None
-        return full.read_text(encoding="utf-8", errors="replace")
+        return full.read_bytes()
     except OSError:
         return None
 
@@ -77,10 +82,11 @@ def _generator_values(checkout: Path, directory: str, text: str) -> set[str]:
             found |= _variants(literal)
             found |= _variants(literal.partition("=")[2])
         for entry in _strings(generator.get("files")):
-            content = _sibling(checkout, directory, entry.rpartition("=")[2])
-            found |= _variants(content or "")
+            content = _sibling(checkout, directory, entry.rpartition("=")[2]) or b""
+            found |= _variants(content.decode("utf-8", errors="replace"))
+            found |= _byte_lists(content)
         for entry in (*_strings(generator.get("envs")), *_strings([generator.get("env")])):
-            found |= _env_values(_sibling(checkout, directory, entry) or "")
+            found |= _env_values(_sibling(checkout, directory, entry) or b"")
     return found
 
 
@@ -90,19 +96,28 @@ def _strings(value: Any) -> Iterator[str]:
             yield str(item)
 
 
-def _sibling(checkout: Path, directory: str, entry: str) -> str | None:
+def _sibling(checkout: Path, directory: str, entry: str) -> bytes | None:
     path = join(directory, entry)
-    return _read(checkout, path) if path else None
+    return _read_bytes(checkout, path) if path else None
 
 
-def _env_values(text: str) -> set[str]:
+def _env_values(data: bytes) -> set[str]:
     found: set[str] = set()
-    for raw in text.splitlines():
+    for raw in data.splitlines():
         line = raw.strip()
-        if line and not line.startswith("#"):
-            found |= _variants(line)  # a line without `=` becomes a key: the whole line
-            found |= _variants(line.partition("=")[2])
+        if not line or line.startswith(b"#"):
+            continue
+        value = line.partition(b"=")[2]
+        for part in (line, value):  # a line without `=` becomes a key: the whole line
+            found |= _variants(part.decode("utf-8", errors="replace"))
+            found |= _byte_lists(part)
     return found
+
+
+def _byte_lists(data: bytes) -> set[str]:
+    """Go's `%v` of a byte slice (`[72 85 78 …]`), as kustomize quotes a line it cannot read."""
+    lines = [line.strip() for line in data.splitlines()] or [data]
+    return {" ".join(str(b) for b in line) for line in {data.strip(), *lines} if line}
 
 
 def _variants(value: str) -> set[str]:

@@ -6,7 +6,7 @@ import json
 import textwrap
 
 from gitops_release.render.argo import parse_apps
-from gitops_release.render.model import HelmParameter
+from gitops_release.render.model import ChartRef, HelmParameter
 
 
 def apps(text: str):
@@ -14,7 +14,7 @@ def apps(text: str):
 
 
 def test_multi_source_application_with_a_values_ref() -> None:
-    [chart] = apps(
+    [chart, redis] = apps(
         """
         apiVersion: argoproj.io/v1alpha1
         kind: Application
@@ -45,6 +45,43 @@ def test_multi_source_application_with_a_values_ref() -> None:
         HelmParameter("debug", "true"),
     )
     assert chart.destination_namespace == "api"
+    assert chart.chart is None
+    # a chart of a chart repository is a source too: its version is the latest (no revision)
+    assert (redis.index, redis.path) == (2, "")
+    assert redis.chart == ChartRef("https://charts.example", "redis", "")
+
+
+def test_remote_chart_sources() -> None:
+    [single, oci] = [
+        *apps(
+            """
+            apiVersion: argoproj.io/v1alpha1
+            kind: Application
+            metadata: {name: cache}
+            spec:
+              source:
+                repoURL: https://charts.bitnami.com/bitnami
+                chart: redis
+                targetRevision: 17.3.x
+                helm: {valueFiles: [values-production.yaml, $values/redis.yaml]}
+            """
+        ),
+        *apps(
+            """
+            apiVersion: argoproj.io/v1alpha1
+            kind: Application
+            metadata: {name: oci}
+            spec:
+              source: {repoURL: registry.example/charts, chart: api, targetRevision: 1.2.3}
+            """
+        ),
+    ]
+    assert single.chart == ChartRef("https://charts.bitnami.com/bitnami", "redis", "17.3.x")
+    assert single.helm is not None
+    assert single.helm.chart_value_files == ("values-production.yaml",)
+    assert single.helm.value_files == ()  # no `ref: values` source: not a file of this repo
+    assert single.problems == ("value file $values/redis.yaml is not a file of this repository",)
+    assert oci.chart == ChartRef("oci://registry.example/charts", "api", "1.2.3")
 
 
 def test_application_set_literal_paths_only() -> None:
