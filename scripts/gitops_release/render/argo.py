@@ -17,7 +17,7 @@ from typing import Any
 from gitops_release import yamlnodes
 from gitops_release.errors import GitopsReleaseError
 from gitops_release.render.graph import join
-from gitops_release.render.model import ChartRef, HelmParameter
+from gitops_release.render.model import ChartRef, HelmParameter, JsonnetOptions
 
 ARGO_MARKER = "argoproj.io"
 _KINDS = ("Application", "ApplicationSet")
@@ -48,6 +48,9 @@ class AppSource:
     kustomize_images: tuple[str, ...]
     recurse: bool
     destination_namespace: str | None
+    include: str | None = None
+    exclude: str | None = None
+    jsonnet: JsonnetOptions | None = None
     problems: tuple[str, ...] = ()
     manifest: str = ""  # the Application (or ApplicationSet) itself, as JSON: part of its diff
     chart: ChartRef | None = None  # a remote chart: then `path` is "" and means nothing
@@ -115,6 +118,7 @@ def _sources(app: dict[str, Any], file: str) -> Iterator[AppSource]:
         if path is None:
             continue
         helm = src["helm"] if isinstance(src.get("helm"), dict) else None
+        plugin = _plugin_problem(src.get("plugin"))
         spec_helm, problems = (
             _helm(helm, path, refs, remote=chart is not None) if helm is not None else (None, ())
         )
@@ -128,11 +132,26 @@ def _sources(app: dict[str, Any], file: str) -> Iterator[AppSource]:
             helm=spec_helm,
             kustomize_images=_images(src.get("kustomize")),
             recurse=_recurse(src.get("directory")),
+            include=_str(_mapping(src.get("directory")).get("include")),
+            exclude=_str(_mapping(src.get("directory")).get("exclude")),
+            jsonnet=_jsonnet(_mapping(src.get("directory")).get("jsonnet")),
             destination_namespace=_str(dest_ns),
-            problems=problems,
+            problems=(*problems, *plugin),
             manifest=json.dumps(app, sort_keys=True, default=str),
             chart=chart,
         )
+
+
+def _plugin_problem(plugin: Any) -> tuple[str, ...]:
+    if plugin is None:
+        return ()
+    name = _mapping(plugin).get("name")
+    which = f" ({name})" if isinstance(name, str) and name else ""
+    message = (
+        f"not rendered: the source uses a Config Management Plugin{which}, a program of the "
+        "Argo CD repo server that cannot be run here"
+    )
+    return (message,)
 
 
 def _remote_chart(src: dict[str, Any]) -> ChartRef | None:
@@ -156,6 +175,24 @@ def _images(kustomize: Any) -> tuple[str, ...]:
     if not isinstance(kustomize, dict) or not isinstance(kustomize.get("images"), list):
         return ()
     return tuple(str(i) for i in kustomize["images"] if isinstance(i, str))
+
+
+def _jsonnet(value: Any) -> JsonnetOptions | None:
+    if not isinstance(value, dict):
+        return None
+    libs = tuple(p for lib in value.get("libs") or () if (p := join("", str(lib))) is not None)
+    return JsonnetOptions(
+        tlas=tuple(_jsonnet_args(value.get("tlas"))),
+        ext_vars=tuple(_jsonnet_args(value.get("extVars"))),
+        libs=libs,
+    )
+
+
+def _jsonnet_args(value: Any) -> Iterator[tuple[str, str, bool]]:
+    for item in value if isinstance(value, list) else ():
+        if isinstance(item, dict) and isinstance(item.get("name"), str):
+            raw = item.get("value")
+            yield item["name"], "" if raw is None else _scalar_text(raw), item.get("code") is True
 
 
 def _recurse(directory: Any) -> bool:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import posixpath
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property, partial
@@ -269,6 +270,9 @@ class RepoIndex:
             helm=self._helm_options(spec) if spec.kind == "helm" else None,
             images=spec.app.kustomize_images if spec.app and spec.kind == "kustomize" else (),
             recurse=spec.app.recurse if spec.app else True,
+            include=spec.app.include if spec.app else None,
+            exclude=spec.app.exclude if spec.app else None,
+            jsonnet=spec.app.jsonnet if spec.app else None,
             problems=self._problems(spec),
         )
         if spec.kind == "kustomize":
@@ -300,7 +304,9 @@ class RepoIndex:
         if spec.kind == "manifest":
             if self.tree.is_file(spec.path):
                 return Closure(files=app_files | {spec.path})
-            return Closure(files=app_files, prefixes=frozenset({spec.path}))
+            libs = spec.app.jsonnet.libs if spec.app and spec.app.jsonnet else ()
+            imports = jsonnet_imports(self.tree, spec.path, libs)
+            return Closure(files=app_files | imports, prefixes=frozenset({spec.path, *libs}))
         options = self._helm_options(spec)
         if spec.app is not None and spec.app.chart is not None:  # the chart is not in the repo
             return Closure(files=app_files | set(options.value_files))
@@ -374,6 +380,31 @@ class RepoIndex:
             outside = self.graph.outside(spec.path)
             problems.extend(f"{o} points outside the repository" for o in outside)
         return tuple(problems)
+
+
+_JSONNET_IMPORT = re.compile(r"""\bimport(?:str|bin)?\s*(['"])((?:(?!\1).)+)\1""")
+_JSONNET_SUFFIXES = (".jsonnet", ".libsonnet")
+
+
+def jsonnet_imports(tree: Tree, directory: str, libs: Iterable[str]) -> frozenset[str]:
+    """Repository files the jsonnet of `directory` imports from outside it (transitively):
+    they belong to the root's closure, so a change to a shared library re-renders it."""
+    queue = [p for p in tree.under(directory) if p.endswith(_JSONNET_SUFFIXES)]
+    seen = set(queue)
+    found: set[str] = set()
+    while queue:
+        path = queue.pop()
+        for match in _JSONNET_IMPORT.finditer(tree.text(path) or ""):
+            rel = match.group(2)
+            for base in (posixpath.dirname(path), *libs):
+                target = join(base, rel)
+                if target is not None and tree.is_file(target):
+                    found.add(target)
+                    if target not in seen and target.endswith(_JSONNET_SUFFIXES):
+                        seen.add(target)
+                        queue.append(target)
+                    break
+    return frozenset(found)
 
 
 def _with_kustomize_facts(root: RenderRoot, graph: KustomizeGraph) -> RenderRoot:

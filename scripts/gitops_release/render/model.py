@@ -30,6 +30,16 @@ class ChartRef:
 
 
 @dataclass(frozen=True)
+class JsonnetOptions:
+    """An Application's `directory.jsonnet`: (name, value, is code) arguments and variables,
+    and library directories (repo-relative)."""
+
+    tlas: tuple[tuple[str, str, bool], ...] = ()
+    ext_vars: tuple[tuple[str, str, bool], ...] = ()
+    libs: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class HelmOptions:
     """How Argo CD (or the chart's own defaults) renders a chart."""
 
@@ -64,6 +74,9 @@ class RenderRoot:
     helm: HelmOptions | None = None
     images: tuple[str, ...] = ()  # Argo CD `kustomize.images` overrides
     recurse: bool = True  # manifest directories: include subdirectories
+    include: str | None = None  # manifest directories: Argo CD `directory.include` glob
+    exclude: str | None = None  # manifest directories: Argo CD `directory.exclude` glob
+    jsonnet: JsonnetOptions | None = None  # manifest directories: `directory.jsonnet`
     remote: tuple[str, ...] = ()  # remote references: cannot be rendered without the network
     problems: tuple[str, ...] = ()  # why it cannot be rendered (found before rendering)
     escaping_links: tuple[str, ...] = ()  # links on its paths that leave the repository
