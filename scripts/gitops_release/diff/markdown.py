@@ -104,9 +104,11 @@ def _unrendered(result: DiffResult) -> str:
     shown = result.unrendered_files[:20]
     more = len(result.unrendered_files) - len(shown)
     listing = ", ".join(f"`{_code(p)}`" for p in shown) + (f" and {more} more" if more else "")
+    notes = dict(result.unrendered_notes)
+    why = "".join(f"\n> - `{_code(p)}`: {notes[p]}" for p in shown if p in notes)
     return (
         "> [!NOTE]\n> Changed manifest files that no render root includes (not in the rendered "
-        f"diff): {listing}"
+        f"diff): {listing}{why}"
     )
 
 

@@ -68,6 +68,8 @@ class DiffResult:
     # Changed manifest files that no render root includes: shown so reviewers know they are
     # not in the rendered diff (e.g. a new file nobody references yet).
     unrendered_files: tuple[str, ...] = ()
+    # Why such a file renders nowhere, where that can be told (path → what is missing).
+    unrendered_notes: tuple[tuple[str, str], ...] = ()
 
     @property
     def failed(self) -> tuple[RootDiff, ...]:

@@ -17,6 +17,7 @@ def to_json(result: DiffResult) -> dict[str, Any]:
         "head_commit": result.head_commit,
         "changed_files": list(result.changed_files),
         "unrendered_files": list(result.unrendered_files),
+        "unrendered_notes": dict(result.unrendered_notes),
         "roots": [_root_json(r) for r in result.roots],
     }
 

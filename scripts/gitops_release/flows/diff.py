@@ -87,6 +87,7 @@ class DiffPlan:
     roots: tuple[RootPlan, ...]
     timeout: float
     unrendered: tuple[str, ...] = ()
+    unrendered_notes: tuple[tuple[str, str], ...] = ()
 
 
 def plan_diff(request: DiffRequest) -> DiffPlan:
@@ -104,12 +105,19 @@ def plan_diff(request: DiffRequest) -> DiffPlan:
     else:
         keys = base.affected(changed) | head.affected(changed)
     plans = (RootPlan(k, base.root(k), head.root(k)) for k in sorted(keys))
-    roots = tuple(p for p in plans if p.base is not None or p.head is not None)
+    # A root whose definition and inputs are byte-identical on both sides only shows with --all
+    # (e.g. one of several Applications in a file where another Application changed).
+    roots = tuple(
+        p
+        for p in plans
+        if (p.base is not None or p.head is not None) and (request.all_roots or not p.identical)
+    )
     unrendered = _unrendered(changed, [base, head], keys)
+    notes = tuple((p, n) for p in unrendered if (n := head.why_unrendered(p)) is not None)
     timeout = request.timeout or (
         head_config.render_timeout if head_config else DEFAULT_RENDER_TIMEOUT
     )
-    return DiffPlan(request, base_commit, head_commit, changed, roots, timeout, unrendered)
+    return DiffPlan(request, base_commit, head_commit, changed, roots, timeout, unrendered, notes)
 
 
 _MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
@@ -210,6 +218,7 @@ def compare(
         roots=tuple(diffs),
         changed_files=plan.changed_files,
         unrendered_files=plan.unrendered,
+        unrendered_notes=plan.unrendered_notes,
     )
 
 

@@ -189,6 +189,20 @@ class RepoIndex:
             return None  # the chart's own root already renders it
         return f"helm:{chart}@{values}"
 
+    def why_unrendered(self, path: str) -> str | None:
+        """What is missing for a file no root renders, where that can be told."""
+        if path in self.config.helm_values:
+            return (
+                "the values file of a `helm:` target, but no chart renders it: no Chart.yaml "
+                "above it and no Argo CD Application names it in `valueFiles` (for a chart of "
+                "a chart repository: an Application with `chart:` and a `ref:` source, "
+                "`$values/" + path + "`)"
+            )
+        for dirname in sorted(self.graph.files, key=len, reverse=True):
+            if _below(path, dirname) and self.graph.resolve(dirname).component:
+                return f"part of the kustomize Component {dirname}, which no kustomization uses"
+        return None
+
     def _owning_chart(self, path: str) -> str | None:
         parent = path.rpartition("/")[0]
         while True:
@@ -284,7 +298,10 @@ class RepoIndex:
         if links.problems:
             root = dataclasses.replace(root, escaping_links=links.problems)
         checkout = tuple(sorted({*checkout, *links.targets}))
-        content = self.tree.digest({*self._closure_files(closure), *links.targets})
+        # An Application's own file may hold other Applications: its manifest is in `root`
+        # (app_manifest), so the file itself only counts through this Application's document.
+        own = {spec.app.file} if spec.app else set()
+        content = self.tree.digest({*self._closure_files(closure), *links.targets} - own)
         digest = hashlib.sha256(f"{content}\n{root!r}".encode()).hexdigest()
         return dataclasses.replace(root, digest=digest, checkout=checkout)
 

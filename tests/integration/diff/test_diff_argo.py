@@ -270,3 +270,26 @@ def test_a_destination_namespace_move_shows_on_the_application_and_its_resources
     application = next(r for r in root["resources"] if r["kind"] == "Application")
     assert "-    namespace: guestbook\n" in application["diff"]
     assert "+    namespace: guestbook-2\n" in application["diff"]
+
+
+def test_only_the_application_whose_document_changed_is_listed(
+    run_cli: RunCli, tmp_path: Path
+) -> None:
+    # apps-of-apps: one file holds several Applications
+    two = (
+        GUESTBOOK_APP.format(namespace="guestbook")
+        + "---"
+        + GUESTBOOK_APP.format(namespace="other").replace("name: guestbook,", "name: other,")
+    )
+    repo = init_repo(tmp_path / "repo", {**GUESTBOOK, "apps/all.yaml": two})
+    commit(repo, {"apps/all.yaml": two.replace("namespace: other", "namespace: other-2")})
+    result = run_cli(
+        "diff", "--repo", repo, "--base", "HEAD~1", "--head", "HEAD", "--format", "json"
+    )
+    assert result.exit_code == 0, result.output
+    assert [r["name"] for r in json.loads(result.stdout)["roots"]] == ["other"]
+    everything = run_cli(
+        "diff", "--repo", repo, "--base", "HEAD~1", "--head", "HEAD", "--all", "--format", "json"
+    )
+    statuses = {r["name"]: r["status"] for r in json.loads(everything.stdout)["roots"]}
+    assert statuses == {"guestbook": "unchanged", "other": "changed"}
