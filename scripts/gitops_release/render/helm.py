@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import sys
 import threading
+import uuid
 from pathlib import Path
 
 from gitops_release.errors import RenderError
@@ -70,7 +71,8 @@ def _render_binary(
     for values in value_files:
         args += ["--values", str(values)]
     if options.values:
-        inline = scratch / f"values-{abs(hash(root.key)):x}.yaml"
+        # Unique per render: base and head of one root render at once from one scratch.
+        inline = scratch / f"values-{uuid.uuid4().hex}.yaml"
         inline.write_text(options.values, encoding="utf-8")
         args += ["--values", str(inline)]
     for param in options.parameters:
