@@ -74,6 +74,14 @@ def compose_all(
     try:
         return [doc for doc in _yaml(pure=pure).compose_all(text) if doc is not None]
     except MarkedYAMLError as exc:
+        if not pure:
+            # ruamel's C scanner rejects a plain scalar holding `:` in a flow collection
+            # (`{image: busybox:1.36}`), which YAML 1.2, Go and kubectl accept; the pure one
+            # reads it as they do.
+            try:
+                return [doc for doc in _yaml(pure=True).compose_all(text) if doc is not None]
+            except YAMLError:
+                pass
         raise error(describe_yaml_error(exc, source=source), hint=_SYNTAX_HINT) from None
     except YAMLError as exc:
         raise error(f"{source}: not valid YAML: {exc}", hint=_SYNTAX_HINT) from None

@@ -115,7 +115,8 @@ def gate_renders(
     good = {k: r for k, r in rendered.items() if r.ok}
     with tempfile.TemporaryDirectory(prefix="gitops-release-gates-") as tmp:
         files = write_rendered(good, Path(tmp))
-        report = run_gates([files[k] for k in sorted(files)], settings_for(options, config))
+        settings = replace(settings_for(options, config), audit_per_file=True)
+        report = run_gates([files[k] for k in sorted(files)], settings)
         owners = {str(path): key for key, path in files.items()}
         owners.update({str(path.resolve()): key for key, path in files.items()})
         report = _attribute(report, owners, good, roots)
@@ -207,11 +208,16 @@ def _relocate(report: GateReport, names: Mapping[str, str]) -> GateReport:
 
 def _helm_sources(root: RenderRoot, text: str) -> dict[tuple[str, str, str, str], str]:
     found: dict[tuple[str, str, str, str], str] = {}
+    template: str | None = None
     for chunk in re.split(r"(?m)^---\s*$", text):
         source = _SOURCE.search(chunk)
         if source:
+            template = source.group(1)
+        # helm-python-sdk writes one `# Source:` line per template file, however many documents
+        # the file holds: the documents after the first belong to the same template.
+        if template is not None:
             for ident in _identities(chunk):
-                found.setdefault(ident, f"{root.path}/{source.group(1)}")
+                found.setdefault(ident, f"{root.path}/{template}")
     return found
 
 

@@ -191,7 +191,7 @@ def _polaris(
         document, score = _polaris_binary(files, settings, loaded, errors)
         engine = "polaris binary"
     else:
-        result = polaris_audit.run_audit(loaded, config)
+        result = polaris_audit.run_audit(loaded, config, per_file=settings.audit_per_file)
         errors.extend(result.errors)
         document, score = result.as_json(source_name="rendered manifests"), result.score
         engine = "built-in"

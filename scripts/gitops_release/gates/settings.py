@@ -39,6 +39,9 @@ class GateSettings:
     pluto_binary: str = "pluto"
     polaris_binary: str = "polaris"
     timeout: float = 600.0
+    # Each file is one app (a render root): Polaris judges it alone, cross-resource checks
+    # included. `check PATH…` judges everything it is given together, as `polaris audit` does.
+    audit_per_file: bool = False
 
     def targets(self) -> dict[str, str]:
         """Target versions to use: the configured ones, with k8s always set explicitly."""

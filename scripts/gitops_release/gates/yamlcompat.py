@@ -241,8 +241,8 @@ class YamlSyntaxError(Exception):
         return f"line {self.line}: {self.message}" if self.line else self.message
 
 
-def _make(flavour: Flavour) -> YAML:
-    yaml = YAML(typ="safe")
+def _make(flavour: Flavour, *, pure: bool = False) -> YAML:
+    yaml = YAML(typ="safe", pure=pure)
     yaml.Resolver = _PlainResolver
     yaml.Constructor = _GoConstructorV2 if flavour == "v2" else _GoConstructor
     yaml.allow_duplicate_keys = False
@@ -377,9 +377,23 @@ def _parser_for(text: str) -> tuple[Any, Any]:
 
 
 def compose_documents(text: str, *, line_offset: int = 0) -> Composed:
-    """Every document's node tree up to the first syntax error, and that error (or None)."""
+    """Every document's node tree up to the first syntax error, and that error (or None).
+
+    ruamel's C scanner rejects a plain scalar holding `:` inside a flow collection
+    (`{image: busybox:1.36}`, `[--addr=0.0.0.0:8080]`), which YAML 1.2, yaml.v2/v3 and kubectl
+    accept; the pure-Python scanner (slower, used only then) reads it as they do.
+    """
+    composed = _compose(text, line_offset, *_parser_for(text))
+    if composed.error is None or _c_loader_class() is None:
+        return composed
+    constructor, parser = _make("v3", pure=True).get_constructor_parser(text)
+    retried = _compose(text, line_offset, constructor, parser)
+    return retried if len(retried.nodes) >= len(composed.nodes) else composed
+
+
+def _compose(text: str, line_offset: int, constructor: Any, parser: Any) -> Composed:
+    del text  # the parser holds it
     nodes: list[Node | None] = []
-    constructor, parser = _parser_for(text)
     composer = constructor.composer
     try:
         while composer.check_node():
@@ -414,7 +428,10 @@ def _load_all_slow(text: str, flavour: Flavour, line_offset: int) -> list[Any]:
     try:
         return list(_make(flavour).load_all(text))
     except YAMLError as exc:
-        raise _syntax_error(exc, line_offset) from None
+        try:  # see compose_documents: the pure scanner reads what the C one refuses
+            return list(_make(flavour, pure=True).load_all(text))
+        except YAMLError:
+            raise _syntax_error(exc, line_offset) from None
     except (ValueError, TypeError, RecursionError) as exc:
         raise YamlSyntaxError(f"cannot decode YAML: {exc}") from None
 
@@ -494,7 +511,8 @@ def iter_documents(text: str, flavour: Flavour = "v3") -> Iterator[tuple[Any, in
 
 
 def _iter_documents_slow(text: str, flavour: Flavour) -> Iterator[tuple[Any, int]]:
-    yaml = _make(flavour)
+    # The pure scanner: see compose_documents (this path is only taken for unusual documents).
+    yaml = _make(flavour, pure=True)
     constructor, parser = yaml.get_constructor_parser(text)
     composer = constructor.composer
     try:

@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 from jsonschema import Draft4Validator
 
+from gitops_release import proc
+from gitops_release.render import tools
 from tests.conftest import EXAMPLE_REPO, RunCli
 from tests.integration.conftest import git
 
@@ -255,3 +257,118 @@ def test_same_object_on_blue_and_green_is_reported_for_each(
         "clusters/blue/web.yaml",
         "clusters/green/web.yaml",
     ]
+
+
+NETWORK_POLICY = """\
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: web}
+spec:
+  podSelector: {matchLabels: {app: web}}
+  policyTypes: [Ingress, Egress]
+  ingress: [{}]
+  egress: [{}]
+"""
+ONLY_NETWORK_POLICY = "checks:\n  missingNetworkPolicy: warning\n"
+
+
+def test_each_root_is_judged_alone(run_cli: RunCli, tmp_path: Path) -> None:
+    # microservices-demo: alternative kustomize variants of one app in one namespace; only one
+    # of them ships a NetworkPolicy, and it must not cover the other
+    base = "resources: [../base]\nnamespace: shop\n"
+    files = {
+        "variants/base/kustomization.yaml": "resources: [deploy.yaml]\n",
+        "variants/base/deploy.yaml": deployment("web", "ghcr.io/acme/web:1.0.0"),
+        "variants/secured/kustomization.yaml": base.replace("]\n", ", np.yaml]\n", 1),
+        "variants/secured/np.yaml": NETWORK_POLICY,
+        "variants/open/kustomization.yaml": base,
+        "policy.yaml": ONLY_NETWORK_POLICY,
+    }
+    repo = make_repo(tmp_path, files)
+    code, data, _ = check(run_cli, repo, "--polaris-config", str(repo / "policy.yaml"))
+    assert code == 0, data
+    missing = [f for f in data["findings"] if f["check"] == "missingNetworkPolicy"]
+    assert [f["file"] for f in missing] == ["variants/open/kustomization.yaml"]
+    # `check PATH…` judges what it is given as one input, as `polaris audit` does
+    rendered = tmp_path / "rendered"
+    rendered.mkdir()
+    for name in ("secured", "open"):
+        kustomized = proc.run(
+            [*tools.kustomize_command(), str(repo / "variants" / name)], timeout=60
+        )
+        (rendered / f"{name}.yaml").write_text(kustomized.out, encoding="utf-8")
+    together = run_cli(
+        "check", rendered, "--format", "json", "--polaris-config", repo / "policy.yaml"
+    )
+    assert not [
+        f for f in json.loads(together.stdout)["findings"] if f["check"] == "missingNetworkPolicy"
+    ]
+
+
+def test_every_document_of_a_helm_template_points_at_it(
+    run_cli: RunCli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    three = "\n---\n".join(
+        [
+            deployment("one", "ghcr.io/acme/one"),
+            deployment("two", "ghcr.io/acme/two"),
+            REMOVED_INGRESS.replace("name: web", "name: three"),
+        ]
+    )
+    files = {
+        "charts/web/Chart.yaml": "apiVersion: v2\nname: web\nversion: 0.1.0\n",
+        "charts/web/templates/all.yaml": three,
+        "charts/web/templates/other.yaml": deployment("four", "ghcr.io/acme/four"),
+        "only-tags.yaml": ONLY_TAGS,
+    }
+    repo = make_repo(tmp_path, files)
+    monkeypatch.setenv("GITOPS_RELEASE_HELM", "sdk")
+    code, data, _ = check(run_cli, repo, "--polaris-config", str(repo / "only-tags.yaml"))
+    assert code == 3, data
+    where = {(f["resource"]["name"], f["check"]): f["file"] for f in data["findings"]}
+    assert where == {
+        ("one", "tagNotSpecified"): "charts/web/templates/all.yaml",
+        ("two", "tagNotSpecified"): "charts/web/templates/all.yaml",
+        ("three", "removed-api"): "charts/web/templates/all.yaml",
+        ("four", "tagNotSpecified"): "charts/web/templates/other.yaml",
+    }
+
+
+FLOW_STYLE = """\
+apiVersion: batch/v1beta1
+kind: CronJob
+metadata: {name: nightly, namespace: jobs, annotations: {owner: team:platform}}
+spec:
+  schedule: "0 3 * * *"
+  jobTemplate:
+    spec:
+      template:
+        spec:
+          containers: [{name: c, image: docker.io/library/busybox:1.36, args: [--addr=0.0.0.0:8080]}]
+"""
+
+
+def test_flow_style_scalars_with_colons_are_read_as_the_go_tools_read_them(
+    run_cli: RunCli, tmp_path: Path
+) -> None:
+    allowlist = (
+        "checks:\n  registryAllowed: danger\ncustomChecks:\n  registryAllowed:\n"
+        "    successMessage: ok\n    failureMessage: registry not allowed\n"
+        "    category: Security\n    target: Container\n    schema:\n"
+        "      '$schema': http://json-schema.org/draft-07/schema\n      type: object\n"
+        "      properties:\n        image:\n          type: string\n"
+        "          pattern: ^ghcr.io/\n"
+    )
+    repo = make_repo(
+        tmp_path, {**kustomize_app({"cron.yaml": FLOW_STYLE}), "allow.yaml": allowlist}
+    )
+    code, data, stderr = check(
+        run_cli, repo, "--k8s-version", "v1.25", "--polaris-config", str(repo / "allow.yaml")
+    )
+    assert code == 3, (data, stderr)
+    assert data["errors"] == []
+    checks = {(f["check"], f["resource"]["name"]) for f in data["findings"]}
+    assert ("removed-api", "nightly") in checks  # the deprecated-API gate read it
+    assert ("registryAllowed", "nightly") in checks  # Polaris read the image: docker.io
+    message = next(f["message"] for f in data["findings"] if f["check"] == "registryAllowed")
+    assert "docker.io/library/busybox:1.36" in message

@@ -378,10 +378,29 @@ class _Auditor:
         return result
 
 
-def run_audit(loaded: LoadedManifests, config: PolarisConfig) -> AuditResult:
-    """Audit every named resource of `loaded` with `config` (built-in and custom checks)."""
+def run_audit(
+    loaded: LoadedManifests, config: PolarisConfig, *, per_file: bool = False
+) -> AuditResult:
+    """Audit every named resource of `loaded` with `config` (built-in and custom checks).
+
+    With `per_file`, each file is audited on its own, as `polaris audit` over just that file
+    would: checks that look at other resources (a NetworkPolicy, PodDisruptionBudget or
+    HorizontalPodAutoscaler matching a workload) see only the resources of the same file. The
+    gates write each render root to its own file, so one app never satisfies another's checks.
+    """
     auditor = _Auditor(loaded, config)
-    results = [auditor.audit(resource) for resource in loaded.audited]
+    if not per_file:
+        results = [auditor.audit(resource) for resource in loaded.audited]
+        return AuditResult(results, auditor.errors, loaded.cluster_info())
+    groups: dict[str | None, list[Resource]] = {}
+    for resource in loaded.resources:
+        groups.setdefault(resource.file, []).append(resource)
+    results = []
+    for group in groups.values():
+        auditor.loaded = LoadedManifests(resources=group)  # what cross-resource checks see
+        results.extend(
+            auditor.audit(resource) for resource in group if resource.kind and resource.name
+        )
     return AuditResult(results, auditor.errors, loaded.cluster_info())
 
 
