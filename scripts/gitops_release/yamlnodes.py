@@ -74,7 +74,7 @@ def compose_all(
     try:
         return [doc for doc in _yaml(pure=pure).compose_all(text) if doc is not None]
     except MarkedYAMLError as exc:
-        if not pure:
+        if not pure and "found unexpected ':'" in str(exc):
             # ruamel's C scanner rejects a plain scalar holding `:` in a flow collection
             # (`{image: busybox:1.36}`), which YAML 1.2, Go and kubectl accept; the pure one
             # reads it as they do.

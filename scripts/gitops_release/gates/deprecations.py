@@ -981,7 +981,15 @@ def effective_targets(
     overrides: Mapping[str, str],
     components: tuple[str, ...] | None,
 ) -> dict[str, str]:
-    """Defaults overridden one component at a time; every version valid; every component known."""
+    """Defaults overridden one component at a time; every version valid; every component known.
+
+    As Pluto: a `components` list is first narrowed to the components the data has (unknown
+    ones are dropped, not refused); none left is an error.
+    """
+    present = tuple(dict.fromkeys(e.component for e in data.apis))
+    wanted = present if components is None else tuple(c for c in present if c in components)
+    if not wanted:
+        raise ConfigError("cannot find deprecations for zero components")
     targets = dict(data.target_versions)
     targets.update(overrides)
     for component, version in targets.items():
@@ -990,13 +998,6 @@ def effective_targets(
                 "you must use valid semver for all target versions with a leading 'v' - got "
                 f"{component} {version}"
             )
-    wanted = (
-        components
-        if components is not None
-        else tuple(dict.fromkeys(e.component for e in data.apis))
-    )
-    if not wanted:
-        raise ConfigError("cannot find deprecations for zero components")
     for component in wanted:
         if component not in targets:
             raise ConfigError(

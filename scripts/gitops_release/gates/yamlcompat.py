@@ -32,6 +32,7 @@ from ruamel.yaml.resolver import VersionedResolver
 from ruamel.yaml.tag import Tag
 
 Flavour = Literal["v3", "v2"]
+Duplicates = Literal["error", "last"]
 
 _PLAIN_TAG = "tag:gitops-release,2024:plain"
 _MERGE_TAG = "tag:yaml.org,2002:merge"
@@ -272,7 +273,11 @@ _MAP = VersionedResolver.DEFAULT_MAPPING_TAG
 
 
 def _construct_fast(
-    node: Node, table: dict[str, Any], flavour: Flavour, memo: dict[int, Any]
+    node: Node,
+    table: dict[str, Any],
+    flavour: Flavour,
+    memo: dict[int, Any],
+    last_wins: bool = False,  # noqa: FBT001, FBT002 - positional in this hot recursion
 ) -> Any:
     """What `_GoConstructor.construct_document` gives for a node tree made only of untagged
     scalars, sequences and mappings with scalar keys (what rendered manifests are); anything
@@ -300,20 +305,26 @@ def _construct_fast(
                 raise _Unusual
             name = _scalar_fast(key_node, table, flavour)  # `<<` (a merge) raises
             if name in mapping:
-                raise _Unusual  # ruamel reports duplicate keys
+                _repeated(mapping, name, last_wins=last_wins)
             if name.__class__ is not str:
                 str_keys = False
             if value_node.__class__ is ScalarNode:
                 mapping[name] = _scalar_fast(value_node, table, flavour)
             else:
-                mapping[name] = _construct_fast(value_node, table, flavour, memo)
+                mapping[name] = _construct_fast(value_node, table, flavour, memo, last_wins)
         result = mapping if str_keys else {_stringify_key(k): v for k, v in mapping.items()}
     elif cls is SequenceNode and node.ctag is _SEQ:
-        result = [_construct_fast(child, table, flavour, memo) for child in node.value]
+        result = [_construct_fast(child, table, flavour, memo, last_wins) for child in node.value]
     else:
         raise _Unusual
     memo[key] = result
     return result
+
+
+def _repeated(mapping: dict[Any, Any], name: Any, *, last_wins: bool) -> None:
+    if not last_wins:
+        raise _Unusual  # ruamel reports duplicate keys
+    del mapping[name]  # yaml.v2, non-strict: the last value is the one used
 
 
 def _scalar_fast(node: Node, table: dict[str, Any], flavour: Flavour) -> Any:
@@ -332,12 +343,15 @@ def _scalar_fast(node: Node, table: dict[str, Any], flavour: Flavour) -> Any:
     raise _Unusual
 
 
-def _construct_all(nodes: list[Node | None], flavour: Flavour) -> list[Any]:
+def _construct_all(
+    nodes: list[Node | None], flavour: Flavour, *, last_wins: bool = False
+) -> list[Any]:
     """Documents for composed nodes (None stays None); raises _Unusual as `_construct_fast`."""
     table = _TABLES[flavour]
     try:
         return [
-            None if node is None else _construct_fast(node, table, flavour, {}) for node in nodes
+            None if node is None else _construct_fast(node, table, flavour, {}, last_wins)
+            for node in nodes
         ]
     except RecursionError:
         raise _Unusual from None
@@ -386,9 +400,18 @@ def compose_documents(text: str, *, line_offset: int = 0) -> Composed:
     composed = _compose(text, line_offset, *_parser_for(text))
     if composed.error is None or _c_loader_class() is None:
         return composed
+    if not is_flow_colon_error(composed.error.message):
+        return composed
     constructor, parser = _make("v3", pure=True).get_constructor_parser(text)
     retried = _compose(text, line_offset, constructor, parser)
-    return retried if len(retried.nodes) >= len(composed.nodes) else composed
+    if retried.error is None or len(retried.nodes) > len(composed.nodes):
+        return retried
+    return composed
+
+
+def is_flow_colon_error(message: str) -> bool:
+    """Whether ruamel's C scanner refused a plain scalar with `:` in a flow collection."""
+    return "while scanning a plain scalar" in message and "found unexpected ':'" in message
 
 
 def _compose(text: str, line_offset: int, constructor: Any, parser: Any) -> Composed:
@@ -428,6 +451,8 @@ def _load_all_slow(text: str, flavour: Flavour, line_offset: int) -> list[Any]:
     try:
         return list(_make(flavour).load_all(text))
     except YAMLError as exc:
+        if not is_flow_colon_error(str(exc)):
+            raise _syntax_error(exc, line_offset) from None
         try:  # see compose_documents: the pure scanner reads what the C one refuses
             return list(_make(flavour, pure=True).load_all(text))
         except YAMLError:
@@ -468,18 +493,39 @@ def scalar_text(node: Node) -> str | None:
     return str(node.value)
 
 
+def _drop_earlier_duplicates(node: Node, seen: set[int]) -> None:
+    """Keep only the last of each repeated scalar key of every mapping (a fresh node tree)."""
+    if id(node) in seen:
+        return
+    seen.add(id(node))
+    if isinstance(node, MappingNode):
+        last = {k.value: i for i, (k, _) in enumerate(node.value) if isinstance(k, ScalarNode)}
+        node.value = [
+            (k, v)
+            for i, (k, v) in enumerate(node.value)
+            if not isinstance(k, ScalarNode) or last[k.value] == i
+        ]
+    if isinstance(node, MappingNode | SequenceNode):
+        for child in node.value:
+            for item in child if isinstance(child, tuple) else (child,):
+                _drop_earlier_duplicates(item, seen)
+
+
 def read_documents(
-    text: str, composed: Composed | None = None
+    text: str, composed: Composed | None = None, *, duplicates: Duplicates = "error"
 ) -> tuple[list[tuple[Any, int]], YamlSyntaxError | None]:
     """(document, 1-based start line) for each document before the first error, and that error:
     what `iter_documents` yields before it raises. `composed` (from `compose_documents(text)`)
-    saves composing the text again."""
+    saves composing the text again. A duplicate mapping key is an error as in yaml.v3 (Pluto),
+    or with `duplicates="last"` the last value is used, as yaml.v2's non-strict decoding does
+    (Polaris, through sigs.k8s.io/yaml)."""
     if composed is None:
         composed = compose_documents(text)
+    last_wins = duplicates == "last"
     try:
-        docs = _construct_all(composed.nodes, "v3")
+        docs = _construct_all(composed.nodes, "v3", last_wins=last_wins)
     except _Unusual:
-        return _read_documents_slow(text)
+        return _read_documents_slow(text, last_wins=last_wins)
     read = [
         (doc, node.start_mark.line + 1)
         for doc, node in zip(docs, composed.nodes, strict=True)
@@ -488,10 +534,12 @@ def read_documents(
     return read, composed.error
 
 
-def _read_documents_slow(text: str) -> tuple[list[tuple[Any, int]], YamlSyntaxError | None]:
+def _read_documents_slow(
+    text: str, *, last_wins: bool = False
+) -> tuple[list[tuple[Any, int]], YamlSyntaxError | None]:
     docs: list[tuple[Any, int]] = []
     try:
-        for doc in _iter_documents_slow(text, "v3"):
+        for doc in _iter_documents_slow(text, "v3", last_wins=last_wins):
             docs.append(doc)
     except YamlSyntaxError as exc:
         return docs, exc
@@ -510,9 +558,10 @@ def iter_documents(text: str, flavour: Flavour = "v3") -> Iterator[tuple[Any, in
     yield from _iter_documents_slow(text, flavour)
 
 
-def _iter_documents_slow(text: str, flavour: Flavour) -> Iterator[tuple[Any, int]]:
-    # The pure scanner: see compose_documents (this path is only taken for unusual documents).
-    yaml = _make(flavour, pure=True)
+def _iter_documents_slow(
+    text: str, flavour: Flavour, *, last_wins: bool = False
+) -> Iterator[tuple[Any, int]]:
+    yaml = _make(flavour)
     constructor, parser = yaml.get_constructor_parser(text)
     composer = constructor.composer
     try:
@@ -520,6 +569,8 @@ def _iter_documents_slow(text: str, flavour: Flavour) -> Iterator[tuple[Any, int
             node = composer.get_node()
             if node is None:
                 continue
+            if last_wins:
+                _drop_earlier_duplicates(node, set())
             yield constructor.construct_document(node), node.start_mark.line + 1
     except YAMLError as exc:
         raise _syntax_error(exc, 0) from None

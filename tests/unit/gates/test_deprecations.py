@@ -102,3 +102,13 @@ def test_target_versions_must_be_go_semver() -> None:
         deprecations.effective_targets(DEFAULT_DATA, {"k8s": "1.30.0"}, None)
     with pytest.raises(ConfigError, match="zero components"):
         deprecations.effective_targets(DEFAULT_DATA, {}, ())
+
+
+def test_a_components_list_is_narrowed_to_the_known_components_as_pluto_does() -> None:
+    targets = deprecations.effective_targets(DEFAULT_DATA, {}, ("k8s", "no-such-component"))
+    assert targets["k8s"] == DEFAULT_DATA.target_versions["k8s"]
+    with pytest.raises(ConfigError, match="cannot find deprecations for zero components"):
+        deprecations.effective_targets(DEFAULT_DATA, {}, ("no-such-component",))
+    # the zero-components check comes first, as in Pluto, before the versions are validated
+    with pytest.raises(ConfigError, match="zero components"):
+        deprecations.effective_targets(DEFAULT_DATA, {"k8s": "1.30"}, ("nothing",))

@@ -6,8 +6,9 @@ Two modes share the per-object rules (typed Pods, pod-spec discovery, the group/
   each split on lines of dashes, one document per chunk, the rest of a file skipped after the
   first bad chunk, `kind: List` not expanded. The binary adapter uses it to predict what Polaris
   will see, and the conformance tests use it.
-* the gate mode (default) reads `.json` too, parses files as proper YAML streams, expands List
-  items, and reports every object it cannot read as an error instead of skipping it.
+* the gate mode (default) reads `.json` too, parses files as proper YAML streams, and reports
+  every object it cannot read as an error instead of skipping it; like Polaris it takes the last
+  value of a repeated key and does not expand `kind: List` (a warning says so).
 """
 
 from __future__ import annotations
@@ -234,22 +235,37 @@ def _load_polaris_file(path: str, text: str, out: LoadedManifests) -> None:
             return
 
 
-def _expand(doc: Any, line: int) -> list[tuple[Any, int]]:
-    if isinstance(doc, Mapping) and str(doc.get("kind", "")).endswith("List"):
-        items = doc.get("items")
-        if isinstance(items, list) and items:
-            return [(item, line) for item in items]
-    return [(doc, line)]
+def _is_list(doc: Any) -> bool:
+    return (
+        isinstance(doc, Mapping)
+        and str(doc.get("kind", "")).endswith("List")
+        and isinstance(doc.get("items"), list)
+        and bool(doc["items"])
+    )
 
 
 def load_gate_text(
     path: str, text: str, out: LoadedManifests, composed: yamlcompat.Composed | None = None
 ) -> None:
     """Add one file's objects (gate mode) to `out`; `composed` is `text` already composed."""
-    read, error = yamlcompat.read_documents(text, composed)
+    # As Polaris reads them: a repeated key takes its last value (yaml.v2, non-strict), and a
+    # `kind: List` is not expanded (its items are not audited; the deprecated-API gate, like
+    # Pluto, still checks them).
+    read, error = yamlcompat.read_documents(text, composed, duplicates="last")
     docs: list[tuple[Any, int]] = []
     for doc, line in read:
-        docs.extend(_expand(doc, line))
+        if _is_list(doc):
+            count = len(doc["items"])
+            out.warnings.append(
+                Problem(
+                    f"kind: {doc.get('kind')} is not expanded by Polaris: its {count} item(s) "
+                    "are not audited by the policy gate",
+                    path,
+                    line,
+                )
+            )
+            continue
+        docs.append((doc, line))
     if error is not None:
         out.errors.append(Problem(f"cannot parse YAML: {error.message}", path, error.line))
     for doc, line in docs:

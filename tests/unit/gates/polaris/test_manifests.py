@@ -99,12 +99,32 @@ spec:
     }
 
 
-def test_lists_are_expanded_in_gate_mode_only() -> None:
+def test_lists_are_not_expanded_as_in_polaris_and_the_gate_says_so() -> None:
     text = "apiVersion: v1\nkind: List\nitems:\n- {apiVersion: v1, kind: Service, metadata: {name: a}}\n"
-    assert [r.kind for r in manifests.load_texts([("l.yaml", text)]).resources] == ["Service"]
+    gate = manifests.load_texts([("l.yaml", text)])
+    assert gate.audited == []
+    assert gate.errors == []
+    assert [w.message for w in gate.warnings] == [
+        "kind: List is not expanded by Polaris: its 1 item(s) are not audited by the policy gate"
+    ]
     polaris = manifests.load_texts([("l.yaml", text)], polaris_compatible=True)
     assert [r.kind for r in polaris.resources] == ["List"]
     assert polaris.audited == []
+
+
+def test_a_repeated_key_takes_its_last_value_as_yaml_v2_does() -> None:
+    text = (
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: first, name: last}\n"
+        "spec:\n  template:\n    spec:\n      containers: [{name: c, image: a}]\n"
+        "      containers: [{name: c, image: b}]\n"
+    )
+    loaded = manifests.load_texts([("d.yaml", text)])
+    assert loaded.errors == []
+    (resource,) = loaded.audited
+    assert resource.name == "last"
+    tagged = text.replace("kind: Deployment", "kind: !!str Deployment")  # the slow path
+    (slow,) = manifests.load_texts([("d.yaml", tagged)]).audited
+    assert slow.name == "last"
 
 
 def test_null_spec_is_reported() -> None:
