@@ -7,40 +7,55 @@ place (`main`) and mapped to the documented exit codes: 0 success, 1 error, 2 us
 
 from __future__ import annotations
 
+import importlib
 import sys
 
 import click
 
 from gitops_release import __version__, actions_io
-from gitops_release.commands.bump import bump_cmd
-from gitops_release.commands.check import check_cmd
-from gitops_release.commands.demo import demo_cmd
-from gitops_release.commands.diff import diff_cmd
-from gitops_release.commands.preview import preview_cmd
-from gitops_release.commands.promote import promote_cmd
-from gitops_release.commands.set_image import set_image_cmd
-from gitops_release.commands.tags import tags_cmd
 from gitops_release.errors import ExitCode, GitopsReleaseError
 from gitops_release.proc import mask
 
+# Command name → module (in gitops_release.commands) and click command. A command's module, and
+# what it needs (PyGithub, the renderers, the gates), is imported only when that command runs:
+# `gitops-release --version` or a local `diff` do not pay for the others.
+COMMANDS = {
+    "set-image": ("set_image", "set_image_cmd"),
+    "bump": ("bump", "bump_cmd"),
+    "promote": ("promote", "promote_cmd"),
+    "diff": ("diff", "diff_cmd"),
+    "preview": ("preview", "preview_cmd"),
+    "check": ("check", "check_cmd"),
+    "tags": ("tags", "tags_cmd"),
+    "demo": ("demo", "demo_cmd"),
+}
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+
+class LazyGroup(click.Group):
+    """A group whose commands are imported when they are looked up."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        del ctx
+        return list(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        del ctx
+        if cmd_name not in COMMANDS:
+            return None
+        module, attr = COMMANDS[cmd_name]
+        command: click.Command = getattr(
+            importlib.import_module(f"gitops_release.commands.{module}"), attr
+        )
+        return command
+
+
+@click.group(
+    cls=LazyGroup,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
 @click.version_option(__version__, prog_name="gitops-release")
 def cli() -> None:
     """Image bumps, promotions, rendered diffs and gates for Argo CD manifest repositories."""
-
-
-for _command in (
-    set_image_cmd,
-    bump_cmd,
-    promote_cmd,
-    diff_cmd,
-    preview_cmd,
-    check_cmd,
-    tags_cmd,
-    demo_cmd,
-):
-    cli.add_command(_command)
 
 
 def main(argv: list[str] | None = None) -> None:

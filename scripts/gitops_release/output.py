@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from gitops_release.flows.bump import BumpResult
-from gitops_release.flows.preview import PreviewResult
-from gitops_release.flows.promote import PromoteResult, Promotion
-from gitops_release.flows.set_image import SetImageResult
-from gitops_release.github import PullRequest
+if TYPE_CHECKING:  # only names for annotations: a command imports just the flow it runs
+    from gitops_release.flows.bump import BumpResult
+    from gitops_release.flows.preview import PreviewResult
+    from gitops_release.flows.promote import PromoteResult, Promotion
+    from gitops_release.flows.set_image import SetImageResult
+    from gitops_release.github import PullRequest
 
 
 def set_image_json(result: SetImageResult) -> dict[str, Any]:

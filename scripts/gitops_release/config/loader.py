@@ -10,15 +10,12 @@ import difflib
 import json
 from collections.abc import Iterable, Sequence
 from functools import cache
-from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import jsonschema
-from jsonschema.exceptions import ValidationError
 from ruamel.yaml.nodes import Node
 
-from gitops_release import image, yamlnodes
+from gitops_release import yamlnodes
 from gitops_release.config.model import (
     CONFIG_FILE,
     DEFAULT_HELM_KEY,
@@ -32,6 +29,10 @@ from gitops_release.config.model import (
 )
 from gitops_release.errors import ConfigError, ImageRefError
 
+if TYPE_CHECKING:  # jsonschema is imported when a config is validated, not at start-up
+    import jsonschema
+    from jsonschema.exceptions import ValidationError
+
 _TARGET_KINDS: tuple[TargetKind, ...] = ("kustomize", "helm", "manifest")
 _MAX_REPORTED = 10
 _DOCS = "see docs/config.md for every key"
@@ -40,6 +41,8 @@ _DOCS = "see docs/config.md for every key"
 @cache
 def schema() -> dict[str, Any]:
     """The published JSON Schema of `.gitops-release.yaml`."""
+    from importlib import resources  # noqa: PLC0415  (only when a config is validated)
+
     text = resources.files("gitops_release.config").joinpath("schema.json").read_text("utf-8")
     data: dict[str, Any] = json.loads(text)
     return data
@@ -47,6 +50,8 @@ def schema() -> dict[str, Any]:
 
 @cache
 def _validator() -> jsonschema.Draft202012Validator:
+    import jsonschema  # noqa: PLC0415  (~0.1 s: only when a config is read)
+
     return jsonschema.Draft202012Validator(schema())
 
 
@@ -230,6 +235,8 @@ def _semantic_problems(data: dict[str, Any], root: Node, source: str) -> list[st
         if origin == name:
             where = _position(root, ["environments", name, "promote_from"])
             problems.append(f"{source}:{where}: environments.{name} cannot promote from itself")
+    from gitops_release import image  # noqa: PLC0415  (the image grammar: only with a config)
+
     for app_name, app in data["apps"].items():
         try:
             image.parse_repository(app["image"], what=f"apps.{app_name}.image")

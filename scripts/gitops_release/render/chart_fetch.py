@@ -21,16 +21,19 @@ import os
 import re
 import tempfile
 import threading
+from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
-import requests
 import semantic_version
 
 from gitops_release import yamlnodes
 from gitops_release.errors import GitopsReleaseError, RenderError
 from gitops_release.render.model import ChartRef
+
+if TYPE_CHECKING:  # requests is imported when a chart is fetched, not by every render
+    import requests
 
 TIMEOUT = 30.0
 MAX_CHART_BYTES = 50 << 20
@@ -64,13 +67,21 @@ class ChartFetcher:
 
     def __init__(self, cache: Path | None = None, session: requests.Session | None = None) -> None:
         self.cache = cache or cache_dir()
-        self._session = session or requests.Session()
+        self._given_session = session
         self._lock = threading.Lock()
         self._key_locks: dict[str, threading.Lock] = {}
         self._indexes: dict[str, dict[str, Any]] = {}
 
+    @cached_property
+    def _session(self) -> requests.Session:
+        import requests  # noqa: PLC0415
+
+        return self._given_session or requests.Session()
+
     def fetch(self, ref: ChartRef) -> Path:
         """The path of the packaged chart (`.tgz`) in the cache, downloading it if needed."""
+        import requests  # noqa: PLC0415
+
         try:
             if ref.repository.startswith("oci://"):
                 return self._fetch_oci(ref)

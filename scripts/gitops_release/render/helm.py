@@ -8,13 +8,15 @@ import sys
 import threading
 import uuid
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from gitops_release.errors import RenderError
 from gitops_release.render import helm_sdk, tools
-from gitops_release.render.chart_deps import ChartPreparer, chart_files
-from gitops_release.render.chart_fetch import ChartFetcher, cache_dir
 from gitops_release.render.helm_values import set_expression
 from gitops_release.render.model import HelmOptions, RenderRoot
+
+if TYPE_CHECKING:
+    from gitops_release.render.chart_fetch import ChartFetcher
 
 _MAX_ERROR = 3000
 
@@ -25,6 +27,10 @@ class HelmRenderer:
     kind = "helm"
 
     def render(self, root: RenderRoot, checkout: Path, *, timeout: float, scratch: Path) -> str:
+        # Imported here: dependency handling (and its HTTP client) costs a kustomize-only run
+        # start-up time for nothing.
+        from gitops_release.render.chart_deps import ChartPreparer, chart_files  # noqa: PLC0415
+
         options = root.helm or HelmOptions(release_name=root.name)
         if root.chart is not None:  # a remote chart: its package, and values files from it
             chart = fetcher().fetch(root.chart)
@@ -48,6 +54,8 @@ _FETCHERS_LOCK = threading.Lock()
 
 def fetcher() -> ChartFetcher:
     """One fetcher per cache directory, shared by all renders (indexes are read once)."""
+    from gitops_release.render.chart_fetch import ChartFetcher, cache_dir  # noqa: PLC0415
+
     where = cache_dir()
     with _FETCHERS_LOCK:
         return _FETCHERS.setdefault(where, ChartFetcher(where))
