@@ -217,6 +217,48 @@ class Git:
         """Fetch one commit (and `depth - 1` generations of parents) by its sha."""
         self.fetch(sha, depth=depth)
 
+    def parents(self, sha: str) -> list[str]:
+        return self.out("rev-list", "--parents", "-n", "1", sha).split()[1:]
+
+    def fetch_change(self, sha: str) -> None:
+        """Fetch a commit with the history its change needs: its parent, and for a merge
+        commit every commit of the merged branch (`^1..^2`) down to the merge base — deepening
+        a shallow fetch step by step, and fetching all history only when nothing less will do."""
+        self.fetch(sha, depth=2)
+        parents = self.parents(sha)
+        if len(parents) < 2:
+            return
+        for deepen in (50, 500, None):
+            found = self.run("merge-base", parents[0], parents[1], check=False)
+            if found.returncode == 0 and not self._shallow(found.out.strip()):
+                return
+            if deepen is None:
+                self.run("fetch", "-q", "--no-tags", "--filter=blob:none", "--unshallow",
+                         "origin", sha, network=True, check=False)  # fmt: skip
+            else:
+                self.run("fetch", "-q", "--no-tags", "--filter=blob:none", f"--deepen={deepen}",
+                         "origin", sha, network=True)  # fmt: skip
+
+    def _shallow(self, sha: str) -> bool:
+        """Whether `sha` is a boundary commit of a shallow clone (its parents are missing)."""
+        shallow = self.cwd / ".git" / "shallow"
+        return shallow.is_file() and sha in shallow.read_text(encoding="ascii").split()
+
+    def reachable_from_branch(self, sha: str, branch: str, *, depth: int = 200) -> bool:
+        """Whether `sha` is in `branch`'s history (fetched shallow first, deeper if needed)."""
+        ref = f"refs/remotes/origin/{branch}"
+        for deepen in (depth, None):
+            args = [f"--depth={deepen}"] if deepen else ["--unshallow"]
+            refspec = f"+refs/heads/{branch}:{ref}"
+            self.run("fetch", "-q", "--no-tags", "--filter=blob:none", *args, "origin", refspec,
+                     network=True, check=deepen is not None)  # fmt: skip
+            check = self.run("merge-base", "--is-ancestor", sha, ref, check=False)
+            if check.returncode == 0:
+                return True
+            if not (self.cwd / ".git" / "shallow").is_file():
+                return False  # all history is here: it is not there
+        return False
+
     def rev_parse(self, rev: str) -> str:
         return self.out("rev-parse", "--verify", "-q", rev)
 

@@ -80,7 +80,19 @@ def branch_for(change: Change, source: PullRequest | None) -> str:
     return f"gitops-release/promote/{source.number if source else change.short}"
 
 
-def title_for(to_env: str, change: Change, source: PullRequest | None) -> str:
+def title_for(
+    to_env: str,
+    change: Change,
+    source: PullRequest | None,
+    images: Sequence[ImageChange] = (),
+) -> str:
+    """`deploy(web): production → IMAGE` for an image bump (as bump titles its PRs), else the
+    source pull request's title (or the commit subject) marked with the environment."""
+    if len(images) == 1:
+        return f"deploy({images[0].app}): {to_env} → {images[0].image}"
+    if images:
+        apps = ", ".join(i.app for i in images)
+        return f"deploy({apps}): {to_env} → " + ", ".join(i.image for i in images)
     return f"[{to_env}] {source.title if source else change.subject}"
 
 
@@ -101,8 +113,9 @@ def body_for(
     how = "cherry-picked with `-x -m 1`" if change.mainline else "cherry-picked with `-x`"
     lines.append(f"\nCommits: {commits} ({how}).")
     if images:
-        lines += ["", "| app | image | was |", "| --- | --- | --- |"]
-        lines += [f"| {i.app} | `{i.image}` | `{i.previous or '—'}` |" for i in images]
+        # `previous` is what the target environment runs now (not the source's previous image).
+        lines += ["", f"| app | {to_env} runs now | after the merge |", "| --- | --- | --- |"]
+        lines += [f"| {i.app} | `{i.previous or '—'}` | `{i.image}` |" for i in images]
     if semantic:
         lines.append(
             f"\n> [!NOTE]\n> The cherry-pick conflicted with {to_env}. Because this change is an "

@@ -18,7 +18,7 @@ def test_demo(run_cli: RunCli) -> None:
     assert "run again → unchanged: nothing pushed, still one pull request" in out
     assert "status gitops-release/preview: success" in out
     assert "ghcr.io/acme/web:1.4.1 → ghcr.io/acme/web:1.4.2" in out
-    assert "created: #2 [production] deploy(web): staging → ghcr.io/acme/web:1.4.2" in out
+    assert "created: #2 deploy(web): production → ghcr.io/acme/web:1.4.2" in out
     assert "ghcr.io/acme/web:1.4.0 → ghcr.io/acme/web:1.4.2" in out
     assert "status gitops-release/preview: failure" in out
     assert "✗ removed-api: PodDisruptionBudget web/cache" in out

@@ -161,13 +161,20 @@ def promote_cmd(
     actions_io.set_outputs(output.promote_outputs(data))
     actions_io.append_summary(output.promote_summary(result_all))
     click.echo(output.dumps(data) if as_json else output.promote_text(result_all))
-    if result_all.conflicted and any(
-        p.pull_request is None for p in result_all.promotions if p.action == "conflict"
-    ):
+    failed = [p for p in result_all.promotions if p.action == "conflict" and not p.pull_request]
+    if failed:
         from gitops_release.flows.promote import PromotionConflict  # noqa: PLC0415
+        from gitops_release.promotion import manual_commands  # noqa: PLC0415
 
+        if all(p.source_pull_request for p in failed):
+            where = "the source pull request has a comment with the commands to promote it by hand"
+        else:  # a direct push has no pull request to comment on: the commands go here
+            where = "promote it by hand:\n" + "".join(
+                manual_commands(p.change, result_all.base, p.branch or "", p.conflicts)
+                for p in failed
+                if p.change is not None
+            )
         raise PromotionConflict(
             "the cherry-pick conflicted; nothing was pushed",
-            hint="the source pull request has a comment with the commands to promote it by hand; "
-            "or run with --on-conflict draft",
+            hint=f"run with --on-conflict draft, or {where}",
         )

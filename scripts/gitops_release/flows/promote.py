@@ -100,7 +100,7 @@ def promote(request: PromoteRequest, forge: Forge) -> PromoteResult:
         for branch in (from_branch, to_branch):
             require_branch(heads, branch, request.manifest_repo)
         config = config_on_branch(git, heads, from_branch, request.manifest_repo)
-        changes = _changes(git, request, forge)
+        changes = _changes(git, request, forge, from_branch)
         promotions = tuple(
             _promote_one(git, forge, config, request, source_env, target_env, change)
             for change in changes
@@ -113,7 +113,7 @@ def promote(request: PromoteRequest, forge: Forge) -> PromoteResult:
 # -- plan: which change(s) ------------------------------------------------------------------------
 
 
-def _changes(git: Git, request: PromoteRequest, forge: Forge) -> list[Change]:
+def _changes(git: Git, request: PromoteRequest, forge: Forge, from_branch: str) -> list[Change]:
     """The changes in `before..sha` (a push), or the one change `sha` is."""
     if request.before and set(request.before) != {"0"}:
         git.fetch_commit(request.sha, depth=HISTORY_DEPTH)
@@ -127,7 +127,13 @@ def _changes(git: Git, request: PromoteRequest, forge: Forge) -> list[Change]:
             "rev-list", "--first-parent", "--reverse", f"{request.before}..{request.sha}"
         ).split()
         return _group(git, forge, commits)
-    git.fetch_commit(request.sha, depth=2)
+    git.fetch_change(request.sha)
+    if not git.reachable_from_branch(request.sha, from_branch, depth=HISTORY_DEPTH):
+        raise UsageError(
+            f"commit {request.sha[:12]} is not on {from_branch}: only changes merged into the "
+            "source environment are promoted",
+            hint=f"merge it into {from_branch} first, or check the --sha (and --from-env)",
+        )
     return _group(git, forge, [request.sha])
 
 
@@ -143,7 +149,7 @@ def _group(git: Git, forge: Forge, commits: Sequence[str]) -> list[Change]:
             pending.clear()
 
     for sha in commits:
-        parents = git.out("rev-list", "--parents", "-n", "1", sha).split()[1:]
+        parents = git.parents(sha)
         if len(parents) > 1:
             flush()
             changes.append(_change(git, (sha,), mainline=True))
@@ -212,7 +218,10 @@ def _promote_one(
         base_sha, remote = heads[to_branch], heads.get(branch)
         git.fetch_branches(to_branch, *([branch] if remote else []))
         git.checkout_full(base_sha)
-        conflicts = _cherry_pick(git, change, request.identity)
+        # What the target environment runs now, read before the change is applied: the "was"
+        # of the pull request (the source environment's previous image is not what changes).
+        images = _as_on_target(git, config, target_env.name, images)
+        conflicts = _cherry_pick(git, change, request.identity, base_sha, config.promote_exclude)
         semantic = False
         if conflicts and images:
             _reapply(git, config, target_env.name, change, images, request.identity)
@@ -241,7 +250,7 @@ def _promote_one(
                 f"Promote {change.short}: cherry-pick conflicted, resolve by hand",
                 extra_env=request.identity.env(),
             )
-        title = promotion.title_for(target_env.name, change, source)
+        title = promotion.title_for(target_env.name, change, source, images)
         commands = promotion.manual_commands(change, to_branch, branch, conflicts)
         body = promotion.body_for(
             from_env=source_env.name,
@@ -300,8 +309,14 @@ def _promote_one(
     )
 
 
-def _cherry_pick(git: Git, change: Change, identity: Identity) -> list[str]:
-    """Cherry-pick the change; returns the conflicting files (the pick is then aborted)."""
+def _cherry_pick(
+    git: Git, change: Change, identity: Identity, base_sha: str, exclude: Sequence[str]
+) -> list[str]:
+    """Cherry-pick the change; returns the conflicting files (the pick is then aborted).
+
+    Conflicts only in environment-only files (promote.exclude) are no conflict: those files
+    keep the target's version, as they would after a clean pick.
+    """
     for sha in change.commits:
         args = ["cherry-pick", "-x", "--allow-empty", "--keep-redundant-commits"]
         if change.mainline:
@@ -309,11 +324,46 @@ def _cherry_pick(git: Git, change: Change, identity: Identity) -> list[str]:
         result = git.run(*args, sha, check=False, network=True, extra_env=identity.env())
         if result.returncode != 0:
             conflicts = git.out("diff", "--name-only", "--diff-filter=U").splitlines()
+            if conflicts and exclude and all(globs.matches(f, exclude) for f in conflicts):
+                _keep_target_version(git, base_sha, conflicts, identity)
+                continue
             git.run("cherry-pick", "--abort", check=False)
             if not conflicts:
                 raise GitError(f"git cherry-pick {sha[:7]} failed: {result.err.strip()}")
             return conflicts
     return []
+
+
+def _keep_target_version(git: Git, base_sha: str, files: Sequence[str], identity: Identity) -> None:
+    for name in files:
+        if git.run("cat-file", "-e", f"{base_sha}:{name}", check=False).returncode == 0:
+            git.run("checkout", "-q", base_sha, "--", name, network=True)
+        else:
+            git.run("rm", "-q", "--ignore-unmatch", "--", name)
+    git.run("add", "-A")
+    git.run(
+        "-c", "core.editor=true", "cherry-pick", "--continue",
+        extra_env=identity.env(),
+    )  # fmt: skip
+
+
+def _as_on_target(
+    git: Git, config: Config, env: str, images: Sequence[ImageChange]
+) -> tuple[ImageChange, ...]:
+    """Each image change with `previous` = the image `env` runs now (from its targets)."""
+    found = []
+    for image in images:
+        try:
+            changes, _ = plan_for_checkout(
+                git.cwd, config, env=env, image_ref=image.image, app_name=image.app,
+                allow_downgrade=True,
+            )  # fmt: skip
+        except GitopsReleaseError:
+            found.append(ImageChange(image.app, image.image, None))
+            continue
+        olds = [e.old_image for c in changes for e in c.edits if e.old_image]
+        found.append(ImageChange(image.app, image.image, olds[0] if olds else None))
+    return tuple(found)
 
 
 def _retarget(

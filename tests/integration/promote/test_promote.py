@@ -9,23 +9,12 @@ from pathlib import Path
 import pytest
 from github import Github
 
-from gitops_release.git import auth_env
 from tests.conftest import RunCli
 from tests.integration.conftest import ManifestRepo, git
 
 pytestmark = pytest.mark.integration
 API = "ghcr.io/acme/api"
 WEB = "ghcr.io/acme/web"
-
-
-@pytest.fixture
-def work(manifest_repo: ManifestRepo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A clone of the manifest repo for making staging changes by hand."""
-    for key, value in auth_env(manifest_repo.token).items():
-        monkeypatch.setenv(key, value)
-    path = tmp_path / "work"
-    git("clone", "-q", manifest_repo.git_url, str(path), cwd=tmp_path)
-    return path
 
 
 Merge = Callable[..., str]
@@ -121,9 +110,9 @@ def test_bump_merged_into_staging_is_promoted(
     pull = fake_github_client.get_repo(manifest_repo.name).get_pull(data["pull_request"]["number"])
     assert pull.base.ref == "master"
     assert pull.head.ref == f"gitops-release/promote/{number}"
-    assert pull.title == f"[production] deploy(api): staging → {API}:2.1.0"
+    assert pull.title == f"deploy(api): production → {API}:2.1.0"
     assert f"#{number}" in pull.body
-    assert f"| api | `{API}:2.1.0` | `{API}:2.0.0` |" in pull.body
+    assert f"| api | `{API}:2.0.0` | `{API}:2.1.0` |" in pull.body
     assert sorted(label.name for label in pull.labels) == ["deploy", "promotion"]
     head = manifest_repo.ref(f"refs/heads/gitops-release/promote/{number}")
     assert changed_files(manifest_repo, "master", head) == [
