@@ -7,6 +7,7 @@ publish — push (only when the tree differs, with a lease) and create or update
 
 from __future__ import annotations
 
+import re
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -158,16 +159,15 @@ def _bump_in(git: Git, config: Config, base: str, request: BumpRequest, forge: F
             commit_message(app.name, request.env, str(ref), previous, edits, request.source),
             request.identity,
         )
-        if remote is not None:
-            newer = _newer_on_branch(git, remote, ref)
-            if newer:
-                return result(
-                    "unchanged",
-                    existing,
-                    None,
-                    pushed=False,
-                    reason=f"{branch} already carries the newer {newer}",
-                )
+        newer = _newer_on_branch(git, remote, ref) if remote is not None else None
+        if newer is not None and remote is not None:
+            return result(
+                "unchanged",
+                _describe_head(git, forge, existing, branch, remote, request, base),
+                None,
+                pushed=False,
+                reason=f"{branch} already carries the newer {newer}",
+            )
         same_tree = remote is not None and git.tree_of(remote) == git.tree_of(commit)
         if request.dry_run:
             return result(
@@ -184,12 +184,19 @@ def _bump_in(git: Git, config: Config, base: str, request: BumpRequest, forge: F
             pushed = True
         title = pr_title(app.name, request.env, str(ref))
         body = pr_body(app.name, request.env, str(ref), previous, edits, request.source, base)
+        if pushed and git.remote_heads().get(branch) != commit:
+            continue  # a concurrent bump pushed after us: its commit decides (newer wins)
         try:
             pull, action = upsert_pull(forge, existing, branch, base, title, body, pushed)
-        except GitHubError:
+        except GitHubError as exc:
             if pushed and remote is None:
-                git.delete_remote_branch(branch, commit)  # leave no stray branch behind
+                _delete_stray_branch(git, branch, commit, exc)
             raise
+        head = git.remote_heads().get(branch)
+        if head is not None and head != (commit if pushed else remote):
+            # A concurrent bump pushed while we opened or edited the pull request: the title
+            # and body must describe the branch's head, not us.
+            pull = _describe_head(git, forge, pull, branch, head, request, base) or pull
         forge.add_labels(pull.number, request.labels)
         warnings += forge.request_reviewers(pull.number, request.reviewers)
         if request.auto_merge:
@@ -201,6 +208,81 @@ def _bump_in(git: Git, config: Config, base: str, request: BumpRequest, forge: F
         f"gave up after {MAX_ATTEMPTS} attempts: the branch kept moving while pushing",
         hint="another bump of the same app is running; run again",
     )
+
+
+def _describe_head(
+    git: Git,
+    forge: Forge,
+    pull: PullRequest | None,
+    branch: str,
+    head: str,
+    request: BumpRequest,
+    base: str,
+) -> PullRequest | None:
+    """The pull request, its title and body made to describe `head` (the branch's commit): a
+    concurrent, older run may have titled it after itself."""
+    if pull is None:
+        return None
+    git.fetch_branches(branch)
+    message = git.out("log", "-1", "--format=%B", head)
+    described = describe_commit(message, base, request.source.server_url)
+    if described is None or (pull.title, pull.body) == described:
+        return pull
+    return forge.update_pull(pull.number, title=described[0], body=described[1])
+
+
+def _delete_stray_branch(git: Git, branch: str, commit: str, exc: GitHubError) -> None:
+    """Remove the branch we pushed for a pull request that could not be opened; when that is
+    refused too, the error says so and how to remove it (the next run adopts it otherwise)."""
+    git.delete_remote_branch(branch, commit)
+    if git.remote_heads().get(branch) == commit:
+        exc.hint = (
+            f"{exc.hint + '; ' if exc.hint else ''}the branch {branch} was pushed and could not "
+            f"be deleted: delete it with `git push origin --delete {branch}`, or run again "
+            "(the next run reuses it)"
+        )
+
+
+_EDIT_LINE = re.compile(r"^- (?P<file>.+):(?P<line>\d+) (?P<old>\S+) → (?P<new>\S+)$")
+_SOURCE_TRAILER = re.compile(r"^(?P<repo>[^@]+)@(?P<sha>\S+)(?: \(#(?P<pr>\d+)\))?$")
+
+
+def describe_commit(message: str, base: str, server_url: str) -> tuple[str, str] | None:
+    """The pull request title and body for a bump commit, from its message (None when the
+    commit is not a bump's: no trailers)."""
+    found = trailers.parse_trailers(message)
+    app, env, image = (
+        found.get(k, [None])[-1] for k in (trailers.APP, trailers.ENV, trailers.IMAGE)
+    )
+    if not app or not env or not image:
+        return None
+    edits = []
+    for line in message.splitlines():
+        match = _EDIT_LINE.match(line)
+        if match:
+            old, new = match["old"], match["new"]
+            edits.append(
+                Edit(
+                    file=match["file"],
+                    line=int(match["line"]),
+                    old=None if old == "(none)" else old,
+                    new=None if new == "(removed)" else new,
+                    target="",
+                    key="",
+                )
+            )
+    source = Source(server_url=server_url)
+    origin = _SOURCE_TRAILER.match(found.get(trailers.SOURCE, [""])[-1])
+    if origin:
+        source = Source(
+            repo=None if origin["repo"] == "?" else origin["repo"],
+            sha=None if origin["sha"] == "?" else origin["sha"],
+            pr=int(origin["pr"]) if origin["pr"] else None,
+            server_url=server_url,
+        )
+    previous = found.get(trailers.PREVIOUS, [None])[-1]
+    title = pr_title(app, env, image)
+    return title, pr_body(app, env, image, previous, edits, source, base)
 
 
 def _newer_on_branch(git: Git, remote: str, ref: images.ImageRef) -> str | None:
