@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from gitops_release.cli import cli
 from gitops_release.testing import FakeGitHub
 from tests.e2e.harness import Act, Registry
 from tests.e2e.world import APP, PRODUCTION_BRANCH, STAGING_BRANCH, World
@@ -17,15 +16,6 @@ from tests.e2e.world import APP, PRODUCTION_BRANCH, STAGING_BRANCH, World
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 PREVIEW_MARKER = "<!-- gitops-release:preview -->"
 
-
-def has_commands(*names: str) -> bool:
-    return all(name in cli.commands for name in names)
-
-
-needs_preview = pytest.mark.skipif(
-    not has_commands("preview", "check"),
-    reason="`gitops-release preview` / `check` are not in this build of the CLI",
-)
 STAGING_OVERLAY = "apps/web/overlays/staging/kustomization.yaml"
 PRODUCTION_OVERLAY = "apps/web/overlays/production/kustomization.yaml"
 
@@ -111,7 +101,6 @@ def test_a_staging_merge_opens_the_production_pr(world: World) -> None:
     assert world.kustomize_images(PRODUCTION_BRANCH, PRODUCTION_OVERLAY)[0]["newTag"] == "0.1.0"
 
 
-@needs_preview
 def test_the_production_pr_gets_the_rendered_diff_and_a_passing_status(world: World) -> None:
     build = world.release_app().check().outputs("build")
     before = world.ref(STAGING_BRANCH)
@@ -146,7 +135,6 @@ spec:
 """
 
 
-@needs_preview
 def test_a_removed_api_and_a_foreign_registry_fail_the_gates(world: World) -> None:
     files = {
         "apps/web/base/pdb.yaml": REMOVED_API_PDB,

@@ -75,7 +75,11 @@ def raise_for(report: GateReport) -> None:
     default=None,
     help="Render this repo's roots first (as `diff` does), then check them.",
 )
-@click.option("--ref", default="HEAD", show_default=True, help="With --repo: revision to check.")
+@click.option(
+    "--ref",
+    default=None,
+    help="With --repo: revision to check [default: the working tree as it is].",
+)
 @click.option(
     "--base",
     default=None,
@@ -116,7 +120,7 @@ def raise_for(report: GateReport) -> None:
 def check_cmd(
     paths: tuple[Path, ...],
     repo: Path | None,
-    ref: str,
+    ref: str | None,
     base: str | None,
     k8s_version: str | None,
     polaris_config: Path | None,
@@ -128,7 +132,12 @@ def check_cmd(
     all_roots: bool,
 ) -> None:
     """Check rendered manifests for removed/deprecated APIs and Polaris policies."""
-    from gitops_release.flows.check import CheckOptions, check_paths, check_repo  # noqa: PLC0415
+    from gitops_release.flows.check import (  # noqa: PLC0415
+        CheckOptions,
+        check_paths,
+        check_repo,
+        check_worktree,
+    )
 
     if bool(paths) == bool(repo):
         raise UsageError(
@@ -140,8 +149,12 @@ def check_cmd(
     options = CheckOptions(
         k8s_version=k8s_version, polaris_config=polaris_config, engine=engine, min_score=min_score
     )
-    if repo is not None:
-        report = check_repo(repo, ref=ref, base=base, all_roots=all_roots, options=options)
+    if repo is not None and ref is None:
+        report = check_worktree(repo, base=base, all_roots=all_roots, options=options)
+    elif repo is not None:
+        report = check_repo(
+            repo, ref=ref or "HEAD", base=base, all_roots=all_roots, options=options
+        )
     else:
         report = check_paths(paths, options)
     publish_report(report, fmt, output)

@@ -11,7 +11,9 @@ from typing import Any
 
 from gitops_release import yamlnodes
 from gitops_release.config import Config
-from gitops_release.errors import ConfigError, GitopsReleaseError
+from gitops_release.config.model import DEFAULT_RENDER_TIMEOUT
+from gitops_release.edit import inside
+from gitops_release.errors import ConfigError, GitopsReleaseError, ManifestError, UsageError
 from gitops_release.flows.branches import config_at_commit
 from gitops_release.flows.diff import HEAD, DiffRequest, head_renders, plan_diff
 from gitops_release.gates import GateReport, GateSettings, Problem, run_gates
@@ -20,8 +22,10 @@ from gitops_release.gates.polaris.builtin_checks import BUILTIN_CHECKS
 from gitops_release.gates.policy import CHECK_DEPRECATED, CHECK_REMOVED
 from gitops_release.git import Git
 from gitops_release.render.checkout import Revision, render_commits, write_rendered
+from gitops_release.render.discover import ConfigRoots, RepoIndex, config_at
 from gitops_release.render.model import RenderRoot
-from gitops_release.render.run import Rendered
+from gitops_release.render.run import Rendered, render_roots
+from gitops_release.render.tree import tree_from_worktree
 
 
 @dataclass(frozen=True)
@@ -314,6 +318,67 @@ def check_repo(
     with tempfile.TemporaryDirectory(prefix="gitops-release-check-") as scratch:
         options = with_polaris_from_git(options, config, git, plan.head_commit, Path(scratch))
         return gate_renders(head_renders(rendered), {r.key: r for r in heads}, options, config)
+
+
+WORKTREE_NOTE = (
+    "checked the working tree as it is (uncommitted changes and the working tree's "
+    ".gitops-release.yaml included); pass --ref REV to check a commit instead"
+)
+
+
+def check_worktree(
+    repo: Path,
+    *,
+    base: str | None,
+    all_roots: bool,
+    options: CheckOptions,
+    timeout: float | None = None,
+) -> GateReport:
+    """Render the roots of the working tree of `repo` in place (those a change since `base`
+    affects, or all) and gate them; the report says that the working tree was checked."""
+    if not repo.is_dir():
+        raise UsageError(f"--repo {repo}: no such directory")
+    repo = repo.resolve()  # renderers run in a scratch directory
+    tree = tree_from_worktree(repo)
+    config = config_at(tree)
+    index = RepoIndex(tree, config_roots=ConfigRoots.from_config(config))
+    if base is None or all_roots:
+        keys = index.all_keys()
+    else:
+        keys = index.affected(_changed_since(repo, base))
+    roots = index.roots(keys)
+    limit = timeout or (config.render_timeout if config else DEFAULT_RENDER_TIMEOUT)
+    with tempfile.TemporaryDirectory(prefix="gitops-release-check-") as scratch:
+        rendered = render_roots(repo, roots, timeout=limit, scratch=Path(scratch))
+        options = _with_polaris_from_worktree(options, config, repo)
+        report = gate_renders(rendered, {r.key: r for r in roots}, options, config)
+    return replace(report, warnings=(*report.warnings, Problem(WORKTREE_NOTE)))
+
+
+def _changed_since(repo: Path, base: str) -> list[str]:
+    """Paths that differ between `base` and the working tree, untracked files included."""
+    git = Git(repo)
+    changed = git.out("diff", "--name-only", "--no-renames", base, "--", ".").splitlines()
+    untracked = git.out("ls-files", "--others", "--exclude-standard").splitlines()
+    return [p for p in (*changed, *untracked) if p]
+
+
+def _with_polaris_from_worktree(
+    options: CheckOptions, config: Config | None, repo: Path
+) -> CheckOptions:
+    if options.polaris_config is not None or config is None or not config.gates.polaris_config:
+        return options
+    name = config.gates.polaris_config
+    try:
+        path = inside(repo, name)
+    except ManifestError as exc:
+        raise ConfigError(f"{config.source}: gates.polaris_config: {exc.message}") from None
+    if not path.is_file():
+        raise ConfigError(
+            f"{config.source}: gates.polaris_config names {name}, which does not exist in {repo}",
+            hint=f"create {name}, or fix gates.polaris_config",
+        )
+    return replace(options, polaris_config=path)
 
 
 def with_polaris_from_git(

@@ -93,7 +93,7 @@ def render_roots(
     workers: int | None = None,
 ) -> dict[str, Rendered]:
     """Render `roots` from `checkout`: root key → result. Never raises for a root's failure."""
-    job = RenderJob("", checkout, tuple(roots))
+    job = RenderJob("", checkout.resolve(), tuple(roots))
     results = render_many([job], timeout=timeout, scratch=scratch, workers=workers)
     return {key: rendered for (_, key), rendered in results.items()}
 

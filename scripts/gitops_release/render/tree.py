@@ -193,6 +193,37 @@ def tree_from_directory(root: Path) -> Tree:
     )
 
 
+def tree_from_worktree(root: Path) -> Tree:
+    """The working tree of a checkout as it is: tracked files (with their uncommitted changes)
+    and untracked ones git does not ignore, read from disk. Outside git: `tree_from_directory`.
+    """
+    listing = Git(root).run(
+        "ls-files", "-z", "--cached", "--others", "--exclude-standard", check=False,
+        timeout=GIT_TIMEOUT,
+    )  # fmt: skip
+    if listing.returncode != 0:
+        return tree_from_directory(root)
+    files: dict[str, str] = {}
+    links: set[str] = set()
+    for raw in listing.stdout.split(b"\0"):
+        if not raw:
+            continue
+        rel = raw.decode("utf-8", errors="surrogateescape")
+        full = root / rel
+        try:
+            stat = full.lstat()
+        except OSError:
+            continue  # deleted in the working tree
+        if full.is_dir() and not full.is_symlink():
+            continue  # a submodule
+        files[rel] = f"{rel}\0{stat.st_size}\0{stat.st_mtime_ns}"
+        if full.is_symlink():
+            links.add(rel)
+    return Tree(
+        files=files, store=DirectoryBlobStore(root), label=str(root), symlinks=frozenset(links)
+    )
+
+
 class GitBlobStore:
     """Blobs read from a repository's object database with `git cat-file --batch`.
 

@@ -372,3 +372,45 @@ def test_flow_style_scalars_with_colons_are_read_as_the_go_tools_read_them(
     assert ("registryAllowed", "nightly") in checks  # Polaris read the image: docker.io
     message = next(f["message"] for f in data["findings"] if f["check"] == "registryAllowed")
     assert "docker.io/library/busybox:1.36" in message
+
+
+PDB_V1BETA1 = (
+    "apiVersion: policy/v1beta1\nkind: PodDisruptionBudget\nmetadata: {name: web}\n"
+    "spec: {minAvailable: 1}\n"
+)
+
+
+def test_without_ref_the_working_tree_is_checked_as_it_is(run_cli: RunCli, tmp_path: Path) -> None:
+    repo = make_repo(tmp_path, kustomize_app({"deploy.yaml": deployment("web", "ghcr.io/a:1")}))
+    (repo / "app/pdb.yaml").write_text(PDB_V1BETA1, encoding="utf-8")  # not committed
+    (repo / "app/kustomization.yaml").write_text(
+        "resources:\n  - deploy.yaml\n  - pdb.yaml\n", encoding="utf-8"
+    )
+    code, data, _ = check(run_cli, repo, "--polaris-config", str(repo / "only-tags.yaml"))
+    assert code == 3, data
+    assert [f["check"] for f in data["findings"]] == ["removed-api"]
+    assert any("checked the working tree" in w["message"] for w in data["warnings"])
+    code, data, _ = check(
+        run_cli, repo, "--ref", "HEAD", "--polaris-config", str(repo / "only-tags.yaml")
+    )
+    assert code == 0, data  # the commit has no PDB
+    assert not any("working tree" in w["message"] for w in data["warnings"])
+
+
+def test_the_working_tree_config_is_the_one_used(run_cli: RunCli, tmp_path: Path) -> None:
+    config = (
+        "environments:\n  staging: {branch: develop}\n"
+        "apps:\n  web:\n    image: ghcr.io/a\n    targets: [{kustomize: app}]\n"
+        "gates:\n  kubernetes_version: v1.20\n"
+    )
+    files = {
+        **kustomize_app({"pdb.yaml": PDB_V1BETA1}),
+        ".gitops-release.yaml": config,
+    }
+    repo = make_repo(tmp_path, files)
+    assert check(run_cli, repo, "--polaris-config", str(repo / "only-tags.yaml"))[0] == 0
+    edited = config.replace("v1.20", "v1.30")  # not committed
+    (repo / ".gitops-release.yaml").write_text(edited, encoding="utf-8")
+    code, data, _ = check(run_cli, repo, "--polaris-config", str(repo / "only-tags.yaml"))
+    assert code == 3, data
+    assert data["kubernetes_version"].startswith("v1.30")

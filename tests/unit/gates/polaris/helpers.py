@@ -2,20 +2,11 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
 from gitops_release.gates import yamlcompat
 from gitops_release.gates.polaris import audit, config, manifests
-
-REPO_ROOT = Path(__file__).resolve().parents[4]
-
-
-def reference_root() -> Path:
-    """../shared/reference next to the repository, unless GITOPS_RELEASE_REFERENCE says where."""
-    override = os.environ.get("GITOPS_RELEASE_REFERENCE")
-    return Path(override) if override else REPO_ROOT.parent / "shared" / "reference"
 
 
 def raw_check(path: Path) -> dict[str, Any]:

@@ -10,18 +10,11 @@ import pytest
 
 from gitops_release.gates import yamlcompat
 from gitops_release.gates.polaris import audit, builtin_checks, config, manifests
+from tests.unit.gates.reference import collected
 
-from .helpers import audit_file, fixture_cases, fixture_config, raw_check, reference_root
+from .helpers import audit_file, fixture_cases, fixture_config, raw_check
 
-
-def _cases() -> list[Any]:
-    root = reference_root()
-    if not (root / "polaris").is_dir():
-        return [pytest.param(None, marks=pytest.mark.skip(reason="reference data not found"))]
-    return [pytest.param(p, id=f"{p.parent.name}/{p.name}") for p in fixture_cases(root)]
-
-
-CASES = _cases()
+CASES = collected(fixture_cases)
 
 
 def test_fixture_count(reference: Path) -> None:
@@ -104,16 +97,11 @@ def _prune(value: Any) -> Any:
     return value
 
 
-def _mutated_cases() -> list[Any]:
-    root = reference_root() / "polaris" / "test-checks"
-    if not root.is_dir():
-        return [pytest.param(None, marks=pytest.mark.skip(reason="reference data not found"))]
-    return [
-        pytest.param(p, id=f"{p.parent.name}/{p.name}") for p in sorted(root.glob("*/mutated*"))
-    ]
+def _mutated_cases(reference: Path) -> list[Path]:
+    return sorted((reference / "polaris" / "test-checks").glob("*/mutated*"))
 
 
-@pytest.mark.parametrize("mutated", _mutated_cases())
+@pytest.mark.parametrize("mutated", collected(_mutated_cases))
 def test_mutations_reproduce_polaris_fix(mutated: Path) -> None:
     """The mutations emitted for the failure case, applied as patches, give the fixed file."""
     failure = mutated.with_name(mutated.name.replace("mutated", "failure"))
