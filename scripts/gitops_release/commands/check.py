@@ -50,20 +50,25 @@ def publish_report(report: GateReport, fmt: str, output: Path | None) -> None:
     )
 
 
-def raise_for(report: GateReport) -> None:
+def raise_for(report: GateReport, *, where: str = "above") -> None:
+    """Turn a failed report into the error that sets the exit code; `where` says where the
+    findings were shown (the report above, or the pull request's comment)."""
     if report.errors:
         first = report.errors[0]
         more = f" (and {len(report.errors) - 1} more)" if len(report.errors) > 1 else ""
         where = f"{first.file}: " if first.file else ""
         raise GitopsReleaseError(
             f"the gates could not check everything: {where}{first.message}{more}",
-            hint="fix the manifest or render error above; nothing is ever skipped silently",
+            hint=f"fix the manifest or render error ({where}); nothing is ever skipped silently",
         )
     if not report.passed:
-        failures = sum(1 for f in report.findings if f.severity == "failure")
+        failing = [f for f in report.findings if f.severity == "failure"]
+        top = failing[0] if failing else None
+        shown = f": {top.check} on {top.resource.kind} {top.resource.name}" if top else ""
+        more = f" (and {len(failing) - 1} more)" if len(failing) > 1 else ""
         raise GateFailed(
-            f"gate failed: {failures} failing finding(s)",
-            hint="see the findings above; each says what to change",
+            f"gate failed: {len(failing)} failing finding(s){shown}{more}",
+            hint=f"see the findings ({where}); each says what to change",
         )
 
 

@@ -132,4 +132,5 @@ def preview_cmd(
         names = ", ".join(r.name for r in result.diff.failed)
         raise RenderError(f"render failed for: {names}", hint="see the comment for each error")
     if result.gates is not None:
-        raise_for(result.gates)
+        shown = f"in the comment: {result.comment.url}" if result.comment else "in the comment"
+        raise_for(result.gates, where=shown)

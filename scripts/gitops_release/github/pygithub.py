@@ -154,7 +154,17 @@ class GitHubForge:
 
     @_errors("read the pull request")
     def get_pull(self, number: int) -> PullRequest:
-        return _pull(self._repo.get_pull(number))
+        repo = self._repo  # a 404 here is the repository's (see describe)
+        try:
+            return _pull(repo.get_pull(number))
+        except GithubException as exc:
+            if exc.status != 404:
+                raise
+        raise GitHubError(
+            f"{self.full_name} has no pull request #{number}",
+            hint="check the number (--pr), or that the pull request is in this repository "
+            "(--manifest-repo)",
+        )
 
     @_errors("open a pull request")
     def create_pull(

@@ -170,3 +170,45 @@ def test_base_moved_shows_no_false_revert(
     (comment,) = our_comments(fake_github_client, manifest_repo, number)
     assert "1.9.9" not in comment.body
     assert "1.4.1" not in comment.body
+
+
+def test_a_pull_request_that_does_not_exist_is_named(
+    run_cli: RunCli, manifest_repo: ManifestRepo
+) -> None:
+    result = run_cli("preview", *manifest_repo.cli_args(), "--pr", "99")
+    assert result.exit_code == 1
+    assert "acme/manifests has no pull request #99" in result.stderr
+    assert "not visible to this token" not in result.stderr
+
+
+def test_a_failed_gate_points_at_the_comment_that_shows_the_findings(
+    run_cli: RunCli,
+    manifest_repo: ManifestRepo,
+    fake_github_client: Github,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    pdb = (
+        "apiVersion: policy/v1beta1\nkind: PodDisruptionBudget\nmetadata:\n  name: api\n"
+        "  namespace: api\nspec:\n  minAvailable: 1\n"
+    )
+    kustomization = manifest_repo.show("develop", "apps/web/base/kustomization.yaml")
+    _push_change(
+        manifest_repo,
+        tmp_path,
+        "old-pdb",
+        {
+            "apps/web/base/pdb.yaml": pdb,
+            "apps/web/base/kustomization.yaml": kustomization + "  - pdb.yaml\n",
+        },
+        monkeypatch,
+    )
+    pull = fake_github_client.get_repo(manifest_repo.name).create_pull(
+        base="develop", head="old-pdb", title="Add a PDB", body=""
+    )
+    result = run_cli("preview", *manifest_repo.cli_args(), "--pr", str(pull.number))
+    assert result.exit_code == 3, result.output
+    (comment,) = our_comments(fake_github_client, manifest_repo, pull.number)
+    assert "removed-api on PodDisruptionBudget api" in result.stderr
+    assert f"see the findings (in the comment: {comment.html_url})" in result.stderr
+    assert "above" not in result.stderr
