@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from github import Github
@@ -106,6 +107,27 @@ def _push_change(
     git("push", "-q", "-f", "origin", f"HEAD:refs/heads/{branch}", cwd=work)
 
 
+def _pull_adding_to_web_base(
+    repo: ManifestRepo,
+    client: Github,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    branch: str,
+    name: str,
+    text: str,
+) -> Any:
+    """A pull request to develop that adds a manifest to the web app's base."""
+    kustomization = repo.show("develop", "apps/web/base/kustomization.yaml")
+    files = {
+        f"apps/web/base/{name}": text,
+        "apps/web/base/kustomization.yaml": kustomization + f"  - {name}\n",
+    }
+    _push_change(repo, tmp_path, branch, files, monkeypatch)
+    return client.get_repo(repo.name).create_pull(
+        base="develop", head=branch, title=f"Add {name}", body=""
+    )
+
+
 def test_failing_gates_removed_api_and_registry(
     run_cli: RunCli,
     manifest_repo: ManifestRepo,
@@ -121,19 +143,8 @@ def test_failing_gates_removed_api_and_registry(
         "    metadata:\n      labels: {app: cache}\n    spec:\n      containers:\n"
         "        - name: redis\n          image: docker.io/library/redis:7.2\n"
     )
-    kustomization = manifest_repo.show("develop", "apps/web/base/kustomization.yaml")
-    _push_change(
-        manifest_repo,
-        tmp_path,
-        "risky",
-        {
-            "apps/web/base/extra.yaml": bad,
-            "apps/web/base/kustomization.yaml": kustomization + "  - extra.yaml\n",
-        },
-        monkeypatch,
-    )
-    pull = fake_github_client.get_repo(manifest_repo.name).create_pull(
-        base="develop", head="risky", title="Add cache", body=""
+    pull = _pull_adding_to_web_base(
+        manifest_repo, fake_github_client, tmp_path, monkeypatch, "risky", "extra.yaml", bad
     )
     code, data, err = preview(run_cli, manifest_repo, pull.number)
     assert code == 3, err
@@ -192,19 +203,8 @@ def test_a_failed_gate_points_at_the_comment_that_shows_the_findings(
         "apiVersion: policy/v1beta1\nkind: PodDisruptionBudget\nmetadata:\n  name: api\n"
         "  namespace: api\nspec:\n  minAvailable: 1\n"
     )
-    kustomization = manifest_repo.show("develop", "apps/web/base/kustomization.yaml")
-    _push_change(
-        manifest_repo,
-        tmp_path,
-        "old-pdb",
-        {
-            "apps/web/base/pdb.yaml": pdb,
-            "apps/web/base/kustomization.yaml": kustomization + "  - pdb.yaml\n",
-        },
-        monkeypatch,
-    )
-    pull = fake_github_client.get_repo(manifest_repo.name).create_pull(
-        base="develop", head="old-pdb", title="Add a PDB", body=""
+    pull = _pull_adding_to_web_base(
+        manifest_repo, fake_github_client, tmp_path, monkeypatch, "old-pdb", "pdb.yaml", pdb
     )
     result = run_cli("preview", *manifest_repo.cli_args(), "--pr", str(pull.number))
     assert result.exit_code == 3, result.output
