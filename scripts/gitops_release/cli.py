@@ -7,8 +7,12 @@ place (`main`) and mapped to the documented exit codes: 0 success, 1 error, 2 us
 
 from __future__ import annotations
 
+import contextlib
 import importlib
+import json
 import sys
+from collections.abc import Sequence
+from typing import Any, NoReturn, TextIO, cast
 
 import click
 
@@ -59,27 +63,164 @@ def cli() -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Console entry point: the one place errors are caught and turned into exit codes."""
+    """Console entry point: the one place errors are caught and turned into exit codes.
+
+    With a command's `--json` flag, stdout carries exactly one JSON document: the command's
+    result or, when it stopped before printing one, `{"error": {...}}`. The human form still goes
+    to stderr, and inside Actions the `::error::` annotation is emitted as well.
+    """
+    args = list(sys.argv[1:] if argv is None else argv)
+    watch = _StdoutWatch(sys.stdout) if json_requested(args, parsed=False) else None
+    redirect = contextlib.redirect_stdout(cast("TextIO", watch)) if watch else None
     try:
-        code = cli.main(args=argv, prog_name="gitops-release", standalone_mode=False)
+        with redirect or contextlib.nullcontext():
+            code = cli.main(args=args, prog_name="gitops-release", standalone_mode=False)
     except click.exceptions.Abort:
-        click.echo("aborted", err=True)
-        sys.exit(ExitCode.ERROR)
+        _fail(args, watch, "aborted", None, ExitCode.ERROR)
     except click.ClickException as exc:
-        exc.show()
-        sys.exit(ExitCode.USAGE)
+        if type(exc).__name__ == "NoArgsIsHelpError":  # `gitops-release` alone: the help
+            exc.show()
+            sys.exit(ExitCode.USAGE)
+        message, hint = usage_message(exc)
+        _fail(args, watch, message, hint, ExitCode.USAGE, parsed=False)
     except GitopsReleaseError as exc:
-        report(exc)
-        sys.exit(exc.exit_code)
+        _fail(args, watch, exc.message, exc.hint, exc.exit_code)
+    except Exception as exc:
+        if watch is None or not json_requested(args, parsed=True):
+            raise
+        # A bug: the traceback for people, and still one JSON document for the caller.
+        import traceback  # noqa: PLC0415
+
+        click.echo(mask("".join(traceback.format_exception(exc))).rstrip("\n"), err=True)
+        _fail(
+            args,
+            watch,
+            f"internal error: {type(exc).__name__}: {exc}",
+            "this is a bug in gitops-release: please report it with the command line and the "
+            "traceback above",
+            ExitCode.ERROR,
+        )
     sys.exit(code if isinstance(code, int) else ExitCode.OK)
+
+
+def _fail(
+    args: Sequence[str],
+    watch: _StdoutWatch | None,
+    message: str,
+    hint: str | None,
+    exit_code: int,
+    *,
+    parsed: bool = True,
+) -> NoReturn:
+    as_json = watch is not None and json_requested(args, parsed=parsed)
+    # A command that already printed its result (a preview whose gates failed) keeps stdout to
+    # that one document; the error is on stderr and in the exit code.
+    show_error(message, hint, exit_code, as_json=as_json, to_stdout=not (watch and watch.printed))
+    sys.exit(exit_code)
 
 
 def report(exc: GitopsReleaseError) -> None:
     """Print an error for people (stderr) and, inside Actions, as an annotation."""
-    message = mask(exc.message)
-    hint = mask(exc.hint) if exc.hint else None
+    show_error(exc.message, exc.hint, exc.exit_code)
+
+
+def show_error(
+    message: str,
+    hint: str | None,
+    exit_code: int,
+    *,
+    as_json: bool = False,
+    to_stdout: bool = True,
+) -> None:
+    """`error: …` / `  hint: …` on stderr; inside Actions an `::error::` annotation; with
+    `as_json` (and `to_stdout`) `{"error": {"message", "hint", "exit_code"}}` on stdout. Every
+    known secret is masked in all of them."""
+    message = mask(message)
+    hint = mask(hint) if hint else None
     if actions_io.in_actions():
-        actions_io.command("error", message + (f"\n{hint}" if hint else ""), title="gitops-release")
+        actions_io.command(
+            "error",
+            message + (f"\n{hint}" if hint else ""),
+            # The runner reads workflow commands on stderr too; stdout stays one JSON document.
+            stream=sys.stderr if as_json else None,
+            title="gitops-release",
+        )
     click.echo(f"error: {message}", err=True)
     if hint:
         click.echo(f"  hint: {hint}", err=True)
+    if as_json and to_stdout:
+        error = {"message": message, "hint": hint, "exit_code": int(exit_code)}
+        click.echo(json.dumps({"error": error}, indent=2, ensure_ascii=False))
+
+
+def usage_message(exc: click.ClickException) -> tuple[str, str]:
+    """Click's usage error as our `error:` / `hint:` pair (click's own form starts `Error:`)."""
+    possibilities = getattr(exc, "possibilities", None)
+    command_name = getattr(exc, "command_name", None)  # click's lazy group knows no commands
+    if isinstance(command_name, str) and not possibilities:
+        import difflib  # noqa: PLC0415  (only for a mistyped command: start-up stays light)
+
+        possibilities = difflib.get_close_matches(command_name, COMMANDS)
+    text = (exc.message if possibilities else exc.format_message()).strip()
+    if text.endswith(".") and not text.endswith(".."):
+        text = text[:-1]
+    if text[:1].isupper() and not text[1:2].isupper():
+        text = text[:1].lower() + text[1:]
+    ctx = getattr(exc, "ctx", None)
+    if isinstance(ctx, click.Context) and ctx.command is not cli:
+        hint = f"run `{ctx.command_path} --help` to see its options"
+    else:
+        hint = "run `gitops-release --help` to see the commands"
+    if possibilities:
+        choices = " or ".join(f"'{p}'" for p in possibilities)
+        hint = f"did you mean {choices}? ({hint})"
+    return text, hint
+
+
+def json_requested(args: Sequence[str], *, parsed: bool) -> bool:
+    """Whether the invoked command has a `--json` flag and the command line gives it.
+
+    With `parsed`, the command line is parsed again (resiliently, as completion does) so that
+    `--app --json` is an option value, not the flag. Without it (the command line could not be
+    parsed: a usage error) any `--json` before `--` counts.
+    """
+    rest = list(args[1:])
+    if not args or args[0] not in COMMANDS or "--json" not in rest[: _end_of_options(rest)]:
+        return False
+    command = cli.get_command(click.Context(cli), args[0])
+    flags = [
+        p
+        for p in (command.params if command is not None else ())
+        if isinstance(p, click.Option) and p.is_flag and "--json" in p.opts
+    ]
+    if command is None or not flags:
+        return False
+    if not parsed:
+        return True
+    try:
+        ctx = command.make_context(
+            args[0], rest, resilient_parsing=True, ignore_unknown_options=True
+        )
+    except click.ClickException:
+        return True
+    return bool(ctx.params.get(flags[0].name or ""))
+
+
+def _end_of_options(args: list[str]) -> int:
+    return args.index("--") if "--" in args else len(args)
+
+
+class _StdoutWatch:
+    """`sys.stdout`, noting whether the command printed anything but workflow commands."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+        self.printed = False
+
+    def write(self, text: str) -> int:
+        if isinstance(text, str) and text.strip() and not text.startswith("::"):
+            self.printed = True
+        return self._stream.write(text)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)

@@ -119,6 +119,11 @@ def run(
             hint=hint,
         ) from None
     except FileNotFoundError:
+        if cwd is not None and not Path(cwd).is_dir():  # raised for a missing cwd too
+            raise error(
+                f"{summary or 'cannot run ' + argv[0]}: no such directory: {os.fspath(cwd)}",
+                hint=hint,
+            ) from None
         raise error(
             f"{summary or 'command not found'}: `{argv[0]}` is not installed or not on PATH",
             hint=hint,

@@ -1,11 +1,13 @@
-"""Options and defaults shared by the commands that talk to GitHub."""
+"""Options, defaults and checks shared by the commands."""
 
 from __future__ import annotations
 
 import os
 import re
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TypeVar
+from urllib.parse import urlsplit, urlunsplit
 
 import click
 
@@ -68,8 +70,22 @@ def api_url(value: str | None) -> str:
     return (value or os.environ.get("GITHUB_API_URL") or "https://api.github.com").rstrip("/")
 
 
-def git_url(value: str | None, repo: str) -> str:
-    return value or f"{server_url()}/{repo}.git"
+def git_url(value: str | None, repo: str, api: str | None = None) -> str:
+    """`--git-url`, else the clone URL on the server of an explicit `--api-url` (GitHub
+    Enterprise, the emulator), else on `$GITHUB_SERVER_URL` (github.com by default)."""
+    if value:
+        return value
+    return f"{server_for_api(api) if api else server_url()}/{repo}.git"
+
+
+def server_for_api(api: str) -> str:
+    """The web/git server of a REST API URL: api.github.com → github.com; HOST/api/v3 (GitHub
+    Enterprise Server) → HOST; the emulator serves both at one origin."""
+    parts = urlsplit(api.rstrip("/"))
+    if parts.netloc.lower() == "api.github.com":
+        return "https://github.com"
+    path = parts.path.removesuffix("/api/v3")
+    return urlunsplit((parts.scheme, parts.netloc, path, "", ""))
 
 
 def token(env_name: str) -> str:
@@ -83,3 +99,17 @@ def token(env_name: str) -> str:
     proc.register_secret(value)
     actions_io.mask(value)
     return value
+
+
+def existing_directory(path: Path, *, option: str = "--repo", what: str | None = None) -> Path:
+    """`path` when it is a directory, else a usage error: a mistyped path is not a missing config.
+
+    `what` says what the directory should be, for the hint.
+    """
+    if path.is_dir():
+        return path
+    problem = "not a directory" if path.exists() else "no such directory"
+    raise UsageError(
+        f"{problem}: {path} (given as {option})",
+        hint=f"pass {option} with the path of {what or 'a local checkout of the manifest repo'}",
+    )

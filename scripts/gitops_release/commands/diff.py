@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from gitops_release.commands import common
 from gitops_release.errors import ExitCode
 
 
@@ -72,7 +73,7 @@ def diff_cmd(
 
     result = run_diff(
         DiffRequest(
-            repo=repo,
+            repo=common.existing_directory(repo, what="a git checkout of the manifest repo"),
             base=base,
             head=head,
             all_roots=all_roots,

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from gitops_release import actions_io, output
+from gitops_release.commands import common
 
 
 @click.command("set-image")
@@ -43,7 +44,7 @@ def set_image_cmd(
 
     result = set_image(
         SetImageRequest(
-            repo=repo,
+            repo=common.existing_directory(repo),
             env=env,
             image=image_ref,
             app=app,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -12,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from gitops_release import actions_io
+from gitops_release.commands import common
 from gitops_release.errors import GitopsReleaseError, UsageError
 
 if TYPE_CHECKING:
@@ -60,6 +62,35 @@ def _git_facts(repo: Path, sha: str | None, ref: str | None) -> tuple[str | None
     return sha, ref
 
 
+def _qualified_ref(repo: Path, ref: str) -> tuple[str, str | None]:
+    """A bare `--ref NAME` as the checkout knows it: `refs/tags/NAME` or `refs/heads/NAME`, and
+    its commit. Unknown names (or no checkout) are left to the flow: a version is a tag."""
+    from gitops_release.git import Git  # noqa: PLC0415
+
+    if ref.startswith("refs/") or not (repo / ".git").exists():
+        return ref, None
+    found: dict[str, str] = {}
+    try:
+        git = Git(repo)
+        for kind in ("tags", "heads"):
+            shown = git.run(
+                "rev-parse", "--verify", "-q", f"refs/{kind}/{ref}^{{commit}}", check=False
+            )
+            if shown.returncode == 0 and shown.out.strip():
+                found[kind] = shown.out.strip()
+    except GitopsReleaseError:  # no git: the flow decides from the name
+        return ref, None
+    if len(found) > 1:
+        raise UsageError(
+            f"--ref {ref} is both a tag and a branch in {repo}",
+            hint=f"pass --ref refs/tags/{ref} or --ref refs/heads/{ref}",
+        )
+    if not found:
+        return ref, None
+    ((kind, commit),) = found.items()
+    return f"refs/{kind}/{ref}", commit
+
+
 def _commit_time(repo: Path, sha: str, event: dict[str, Any]) -> datetime | None:
     """The commit's committer time: from the checkout, else from a push event's head_commit."""
     from gitops_release.git import Git  # noqa: PLC0415
@@ -94,12 +125,17 @@ def build_request(
     from gitops_release.flows.tags import TagsRequest, built_commit  # noqa: PLC0415
     from gitops_release.image import parse_repository  # noqa: PLC0415
 
+    common.existing_directory(repo, what="a git checkout (or leave it out)")
+
     repositories = tuple(dict.fromkeys(parse_repository(i, what="--image") for i in images))
     name = event_name if event_name is not None else os.environ.get("GITHUB_EVENT_NAME", "")
     if event_path is None and os.environ.get("GITHUB_EVENT_PATH"):
         event_path = Path(os.environ["GITHUB_EVENT_PATH"])
     event = _event(event_path)
-    sha = sha or os.environ.get("GITHUB_SHA") or None
+    ref_commit = None
+    if ref:  # --ref names what was built: without --sha, its commit is the one tagged
+        ref, ref_commit = _qualified_ref(repo, ref)
+    sha = sha or ref_commit or os.environ.get("GITHUB_SHA") or None
     ref = ref or os.environ.get("GITHUB_REF") or None
     with contextlib.suppress(GitopsReleaseError):  # no git: options and environment must do
         sha, ref = _git_facts(repo, sha, ref)
@@ -145,9 +181,17 @@ def build_request(
     help="Webhook payload JSON [default: $GITHUB_EVENT_PATH].",
 )
 @click.option(
-    "--ref", default=None, help="refs/heads/B, refs/tags/T or a branch [default: $GITHUB_REF]."
+    "--ref",
+    default=None,
+    help="refs/heads/B, refs/tags/T, or a bare name: looked up in the checkout, else a version "
+    "(v1.2.3) is a tag and anything else a branch [default: $GITHUB_REF].",
 )
-@click.option("--sha", default=None, help="Commit built [default: $GITHUB_SHA, else HEAD].")
+@click.option(
+    "--sha",
+    default=None,
+    help="Commit built [default: the commit of --ref in the checkout, else $GITHUB_SHA, "
+    "else HEAD].",
+)
 @click.option(
     "--run-number",
     type=click.IntRange(min=0),
@@ -210,7 +254,14 @@ def tags_cmd(
     )
     actions_io.set_outputs(to_outputs(result))
     for warning in result.warnings:
-        actions_io.command("warning", warning, title="gitops-release tags")
+        if actions_io.in_actions():  # on stderr with --json: stdout is the one JSON document
+            actions_io.command(
+                "warning",
+                warning,
+                stream=sys.stderr if as_json else None,
+                title="gitops-release tags",
+            )
+        click.echo(f"warning: {warning}", err=True)
     if as_json:
         click.echo(json.dumps(to_json(result), indent=2))
     else:

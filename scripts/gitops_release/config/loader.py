@@ -57,6 +57,11 @@ def _validator() -> jsonschema.Draft202012Validator:
 
 def load_config(repo: Path, *, name: str = CONFIG_FILE) -> Config:
     """Read and validate `<repo>/.gitops-release.yaml` (never through a symbolic link)."""
+    if not repo.is_dir():
+        problem = "not a directory" if repo.exists() else "no such directory"
+        raise ConfigError(
+            f"{problem}: {repo}", hint="point at a local checkout of the manifest repo"
+        )
     path = repo / name
     if path.is_symlink():
         raise ConfigError(
@@ -67,14 +72,26 @@ def load_config(repo: Path, *, name: str = CONFIG_FILE) -> Config:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise ConfigError(
-            f"no {name} in {repo}",
-            hint=f"create {name} at the root of the manifest repo ({_DOCS}); "
-            "`gitops-release demo` shows a complete example",
-        ) from None
+        raise _missing(repo, name) from None
     except UnicodeDecodeError as exc:
         raise ConfigError(f"{name}: not UTF-8 text ({exc.reason})") from None
     return load_config_text(text, source=name)
+
+
+def _missing(repo: Path, name: str) -> ConfigError:
+    other = Path(name).with_suffix(".yml").name if name.endswith(".yaml") else None
+    if other and (repo / other).is_file():
+        # Refused rather than read: bump, promote, preview and diff read the config from git
+        # under its one name, so a .yml file would work here and be silently ignored there.
+        return ConfigError(
+            f"no {name} in {repo}, but there is a {other}: the config is read only as {name}",
+            hint=f"rename it: git mv {other} {name}",
+        )
+    return ConfigError(
+        f"no {name} in {repo}",
+        hint=f"create {name} at the root of the manifest repo ({_DOCS}); "
+        "`gitops-release demo` shows a complete example",
+    )
 
 
 def load_config_text(text: str, *, source: str = CONFIG_FILE) -> Config:

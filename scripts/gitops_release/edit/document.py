@@ -226,6 +226,59 @@ class YamlFile:
         lines += [" " * item_col + line for line in item_lines[1:]]
         return Splice(at, at, prefix + self.newline.join(lines) + self.newline)
 
+    def add_list(
+        self, mapping: MappingNode, key: str, item_lines: list[str]
+    ) -> tuple[list[Splice], int]:
+        """Give `key` of a block `mapping` (missing, or present with no value) a one-item block
+        list whose item is the `key: value` lines, indented as the file indents its lists.
+
+        Returns the splices and the 1-based line of the new item's `-` in the edited text.
+        """
+        nl = self.newline
+        key_node = yamlnodes.get_key(mapping, key)
+        if key_node is None:
+            column = self._column(mapping.value[0][0].start_mark.index)
+            at = self._line_end(_last_leaf(mapping).end_mark.index)
+            prefix = nl if at == len(self.text) and not self.text.endswith(("\n", "\r")) else ""
+            head = " " * column + f"{key}:" + nl
+            item = self._list_item(column, item_lines)
+            line = self.text.count("\n", 0, at) + 1 + bool(prefix) + 1
+            return [Splice(at, at, prefix + head + item + nl)], line
+        value = yamlnodes.get(mapping, key)
+        assert isinstance(value, ScalarNode)  # the caller only passes a null value
+        splices = []
+        start, end = self.value_span(value)
+        at = self._line_end(max(end, key_node.end_mark.index))
+        if start != end:  # `key: ~` / `key: null`: the token goes, a comment after it stays
+            if self.text[end:at].strip() == "":
+                start = self._after_colon(value)
+                end = at - len(self.text[end:at]) + len(self.text[end:at].rstrip("\r\n"))
+            splices.append(Splice(start, end, ""))
+        prefix = nl if at == len(self.text) and not self.text.endswith(("\n", "\r")) else ""
+        item = self._list_item(self._column(key_node.start_mark.index), item_lines)
+        splices.append(Splice(at, at, prefix + item + nl))
+        return splices, self.text.count("\n", 0, key_node.start_mark.index) + 2
+
+    def _list_item(self, key_column: int, item_lines: list[str]) -> str:
+        dash = key_column + self.sequence_indent()
+        lines = [" " * dash + "- " + item_lines[0]]
+        lines += [" " * (dash + 2) + line for line in item_lines[1:]]
+        return self.newline.join(lines)
+
+    def sequence_indent(self) -> int:
+        """How far this file indents a block list under its key: the first such list decides
+        (`key:` / `- a` → 0, `key:` / `  - a` → 2), as kustomize decides; 0 when it has none."""
+        for doc in self.docs:
+            found = _first_block_list(doc, set())
+            if found is not None:
+                key, seq = found
+                return max(self._dash_column(seq.value[0]) - self._column(key.start_mark.index), 0)
+        return 0
+
+    def _column(self, index: int) -> int:
+        line_start = self.text.rfind("\n", 0, index) + 1
+        return len(self.text[line_start:index].lstrip("\ufeff"))
+
     def _dash_column(self, item: Node) -> int:
         index = item.start_mark.index
         dash = self.text.rfind("-", 0, index)
@@ -254,6 +307,27 @@ def _flow_entry(keys: list[str], rendered: str) -> str:
     for key in reversed(keys[:-1]):
         entry = f"{key}: {{{entry}}}"
     return entry
+
+
+def _first_block_list(node: Node, seen: set[int]) -> tuple[ScalarNode, SequenceNode] | None:
+    """The first (key, block list) pair in document order, below `node`."""
+    if id(node) in seen:  # an alias: already looked at
+        return None
+    seen.add(id(node))
+    children: list[Node] = []
+    if isinstance(node, MappingNode):
+        for key, value in node.value:
+            block = isinstance(value, SequenceNode) and value.value and not value.flow_style
+            if block and isinstance(key, ScalarNode) and not node.flow_style:
+                return key, value
+            children.append(value)
+    elif isinstance(node, SequenceNode):
+        children = list(node.value)
+    for child in children:
+        found = _first_block_list(child, seen)
+        if found is not None:
+            return found
+    return None
 
 
 def _last_leaf(node: Node) -> Node:

@@ -150,6 +150,11 @@ def _add_image_entry(
     ref: ImageRef,
     target: Target,
 ) -> None:
+    """Append an entry for the image to `images:`, creating the list when there is none.
+
+    New lines follow the file: its list indentation, its line endings. The edit's line is the
+    line of the new entry.
+    """
     file = plan.file
     item = {"name": name}
     if ref.tag:
@@ -157,43 +162,63 @@ def _add_image_entry(
     if ref.digest:
         item["digest"] = ref.digest
     lines = [f"{k}: {_render_new(v)}" for k, v in item.items()]
-    edit = Edit(
-        file=file.name,
-        line=file.line(images) if images is not None else file.line(root),
-        old=None,
-        new=ref.version,
-        target=target.label,
-        key="images[+]",
-        old_image=None,
-        new_image=name + ref.suffix,
-    )
     if isinstance(images, SequenceNode) and images.value and not images.flow_style:
-        plan.splices.append(file.append_item(images, lines))
+        splice = file.append_item(images, lines)
+        plan.splices.append(splice)
+        line = _first_line(file.text, splice)
         plan.expects.append(Expect(0, ("images",), "append", item))
     elif isinstance(images, SequenceNode):
         entry = "{" + ", ".join(lines) + "}"
         close = file.text.rfind("]", 0, images.end_mark.index)
         sep = ", " if images.value else ""
         plan.splices.append(Splice(close, close, sep + entry))
+        line = file.text.count("\n", 0, close) + 1
         plan.expects.append(Expect(0, ("images",), "append", item))
-    else:
-        nl = file.newline
-        block = nl.join(
-            ["images:", *(("- " if i == 0 else "  ") + line for i, line in enumerate(lines))]
+    elif root.flow_style or not root.value:
+        flow = "[{" + ", ".join(lines) + "}]"
+        splice = _add_flow_key(file, root, images, "images", flow)
+        plan.splices.append(splice)
+        line = file.text.count("\n", 0, splice.start) + 1
+        plan.expects.append(Expect(0, ("images",), "set", [item]))
+    else:  # no `images:`, or `images:` with no value
+        splices, line = file.add_list(root, "images", lines)
+        plan.splices.extend(splices)
+        plan.expects.append(Expect(0, ("images",), "set", [item]))
+    plan.edits.append(
+        Edit(
+            file=file.name,
+            line=line,
+            old=None,
+            new=ref.version,
+            target=target.label,
+            key="images[+]",
+            old_image=None,
+            new_image=name + ref.suffix,
         )
-        if images is not None:  # `images:` with no value
-            key = yamlnodes.get_key(root, "images")
-            assert key is not None
-            start = file.text.rfind("\n", 0, key.start_mark.index) + 1
-            end = file._line_end(images.end_mark.index)
-            plan.splices.append(Splice(start, end, block + nl))
-            plan.expects.append(Expect(0, ("images",), "set", [item]))
-        else:
-            at = len(file.text)
-            prefix = "" if file.text.endswith(("\n", "\r")) or not file.text else nl
-            plan.splices.append(Splice(at, at, prefix + block + nl))
-            plan.expects.append(Expect(0, ("images",), "set", [item]))
-    plan.edits.append(edit)
+    )
+
+
+def _first_line(text: str, splice: Splice) -> int:
+    """The line of the first non-empty line an inserted splice adds (1-based, edited text)."""
+    inserted = splice.text
+    leading = inserted[: len(inserted) - len(inserted.lstrip("\r\n"))]
+    return text.count("\n", 0, splice.start) + leading.count("\n") + 1
+
+
+def _add_flow_key(
+    file: YamlFile, root: MappingNode, current: Node | None, key: str, value: str
+) -> Splice:
+    """`key: value` in a flow mapping (`{resources: [a]}`) that lacks the key or its value."""
+    if isinstance(current, ScalarNode):  # `{images: ~}`
+        start, end = file.value_span(current)
+        return Splice(start, end, value if start != end else " " + value)
+    if not root.value:
+        start, end = root.start_mark.index, root.end_mark.index
+        if file.text[start:end].strip() != "{}":
+            raise ManifestError(f"{file.where(root)}: unexpected empty mapping syntax")
+        return Splice(start, end, "{" + f"{key}: {value}" + "}")
+    close = file.text.rfind("}", 0, root.end_mark.index)
+    return Splice(close, close, f", {key}: {value}")
 
 
 def _render_new(value: str) -> str:

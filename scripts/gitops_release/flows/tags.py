@@ -14,6 +14,10 @@ Every tag is valid in Docker's tag grammar (`[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}`)
 
 Names that must be shortened keep a prefix and end in a hash of the full name, so two long
 branch names never produce the same tag.
+
+Refs: `refs/tags/T` is a tag and `refs/heads/B` a branch. A bare name (`--ref v1.2.3`) is a tag
+when it is a version (`v1.2.3`, `1.2.3`, `1.2.3-rc.1`) and a branch otherwise; the command line
+first looks a bare name up in the checkout, so a tag named `nightly` is found as a tag there.
 """
 
 from __future__ import annotations
@@ -175,10 +179,17 @@ def _source(request: TagsRequest) -> _Source:
         )
     if request.ref.startswith("refs/tags/"):
         return _Source("tag", sha, tag=request.ref.removeprefix("refs/tags/"))
+    if is_bare_version(request.ref):
+        return _Source("tag", sha, tag=request.ref)
     branch = _ref_name(request.ref, "refs/heads/")
     if branch:
         return _Source("branch", sha, branch=branch)
     return _Source("detached", sha)
+
+
+def is_bare_version(ref: str) -> bool:
+    """`v1.2.3` given without `refs/tags/`: a release tag, never silently a branch."""
+    return bool(ref) and not ref.startswith("refs/") and parse_version(ref) is not None
 
 
 def _ref_name(ref: str, prefix: str) -> str | None:

@@ -114,7 +114,7 @@ CASES: list[tuple[str, str, str, str, dict[str, str], str]] = [
         "resources:\n  - ../../base\n",
         f"{WEB}:1.4.2",
         {},
-        "resources:\n  - ../../base\nimages:\n- name: ghcr.io/acme/web\n  newTag: 1.4.2\n",
+        "resources:\n  - ../../base\nimages:\n  - name: ghcr.io/acme/web\n    newTag: 1.4.2\n",
     ),
     (
         "kustomize-other-entries-and-anchors-elsewhere-untouched",
