@@ -61,7 +61,7 @@ def bump_cmd(
         env=env,
         image=image_ref,
         app=app,
-        git_url=common.git_url(git_url, repo),
+        git_url=common.git_url(git_url, repo, api_url),
         base=base,
         labels=labels,
         reviewers=reviewers,

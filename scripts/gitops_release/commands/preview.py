@@ -101,7 +101,7 @@ def preview_cmd(
     result = preview(
         PreviewRequest(
             manifest_repo=repo,
-            git_url=common.git_url(git_url, repo),
+            git_url=common.git_url(git_url, repo, api_url),
             pr=number,
             gates=gates,
             status=status,

@@ -109,7 +109,7 @@ def promote_cmd(
     repo = common.repo_name(manifest_repo)
     secret = common.token(token_env)
     forge = connect(common.api_url(api_url), secret, repo)
-    url = common.git_url(git_url, repo)
+    url = common.git_url(git_url, repo, api_url)
     if app is not None:
         bump_request = BumpRequest(
             manifest_repo=repo,

@@ -9,6 +9,7 @@ from gitops_release.errors import GitHubError
 from gitops_release.flows.bump import BumpRequest, bump
 from gitops_release.github import connect
 from gitops_release.testing import BeforeRequest, RejectPush, ServerError
+from tests.conftest import RunCli
 from tests.integration.conftest import ManifestRepo
 
 from .test_resilience import run_bump
@@ -78,3 +79,23 @@ def test_a_branch_that_could_not_be_deleted_is_named_and_adopted_next_time(
     assert result.action == "created"
     assert result.pull_request is not None
     assert result.pull_request.title == f"deploy(web): staging → {WEB}:1.5.0"
+
+
+def test_api_url_alone_reaches_the_emulator(
+    run_cli: RunCli, manifest_repo: ManifestRepo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("GITHUB_SERVER_URL", raising=False)
+    result = run_cli(
+        "bump",
+        "--manifest-repo",
+        manifest_repo.name,
+        "--api-url",
+        manifest_repo.github.api_url,
+        "--env",
+        "staging",
+        "--image",
+        f"{WEB}:1.5.0",
+        "--json",
+    )
+    assert result.exit_code == 0, result.output
+    assert manifest_repo.ref(f"refs/heads/{BRANCH}") is not None
