@@ -7,14 +7,12 @@ against GitHub.
 
 from __future__ import annotations
 
-import secrets
 import shutil
 import tempfile
 from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 
-from gitops_release import proc
 from gitops_release.flows.bump import BumpRequest, BumpResult, bump
 from gitops_release.flows.preview import PreviewRequest, PreviewResult, preview
 from gitops_release.flows.promote import PromoteRequest, promote
@@ -25,6 +23,9 @@ from gitops_release.testing import FakeGitHub, Token
 
 Echo = Callable[[str], None]
 REPO = "acme/manifests"
+# The emulator's token in the demo: not a secret (it opens only the local emulator), so the
+# printed commands can be pasted as they are against an emulator kept with --keep.
+DEMO_TOKEN = "gitops-release-demo-token"  # noqa: S105 - public by design (see above)
 _IDENTITY = {
     "GIT_AUTHOR_NAME": "Demo",
     "GIT_AUTHOR_EMAIL": "demo@example.com",
@@ -86,12 +87,18 @@ def run_demo(*, echo: Echo, keep: bool = False) -> Path | None:
     workdir = Path(tempfile.mkdtemp(prefix="gitops-release-demo-"))
     try:
         _local_edit(workdir, echo)
-        _release_chain(workdir, echo)
+        _release_chain(workdir, echo, keep=keep)
     finally:
         if not keep:
             shutil.rmtree(workdir, ignore_errors=True)
     if keep:
-        echo(f"\nKept {workdir}")
+        echo(f"\nKept {workdir}: the checkout, and the emulator's repositories, pull requests and")
+        echo("comments. Serve them again, then paste the commands above (with its new port):")
+        echo(
+            f"$ python -m gitops_release.testing.fakegithub --data {workdir / 'github'} "
+            f"--token {DEMO_TOKEN}:octocat"
+        )
+        echo(f"$ export GITHUB_TOKEN={DEMO_TOKEN}")
         return workdir
     return None
 
@@ -101,33 +108,38 @@ def _local_edit(workdir: Path, echo: Echo) -> None:
     shutil.copytree(example_repo(), repo)
     echo("== 1. set-image on a local checkout: only the tag tokens change")
     image = "ghcr.io/acme/api:2.1.0"
-    echo(f"$ gitops-release set-image --env production --image {image}")
+    echo(f"$ gitops-release set-image --repo {repo} --env production --image {image}")
     result = set_image(SetImageRequest(repo=repo, env="production", image=image))
     for edit in result.edits:
         echo(f"  {edit.file}:{edit.line}  {edit.old} → {edit.new}")
     echo(result.diff().rstrip("\n"))
 
 
-def _release_chain(workdir: Path, echo: Echo) -> None:
-    token = f"demo-{secrets.token_hex(16)}"
-    proc.register_secret(token)
-    with FakeGitHub(workdir / "github", tokens={token: Token("octocat")}) as github:
+def _release_chain(workdir: Path, echo: Echo, *, keep: bool) -> None:
+    token = DEMO_TOKEN
+    with FakeGitHub(workdir / "github", tokens={token: Token("octocat")}, persist=keep) as github:
         github.create_repo(REPO, source=_seed(workdir / "seed"))
         forge = connect(github.api_url, token, REPO)
         url = github.clone_url(REPO)
+        cli = f"gitops-release {{}} --manifest-repo {REPO} --api-url {github.api_url}"
         echo("")
         echo(f"== 2. bump: a GitHub emulator serves {REPO} at {github.api_url}")
-        first = _bump(forge, url, token, "ghcr.io/acme/web:1.4.2", echo)
+        echo(f"$ export GITHUB_TOKEN={token}   # the emulator's demo token")
+        first = _bump(forge, url, token, "ghcr.io/acme/web:1.4.2", echo, cli)
         pull = first.pull_request
         assert pull is not None
         echo("  body:")
         echo("    " + pull.body.strip().replace("\n", "\n    "))
-        again = _bump(forge, url, token, "ghcr.io/acme/web:1.4.2", echo)
+        again = _bump(forge, url, token, "ghcr.io/acme/web:1.4.2", echo, cli)
         echo(f"  run again → {again.action}: nothing pushed, still one pull request")
 
         echo("")
         echo(f"== 3. preview: the rendered diff and the gates, as one comment on #{pull.number}")
-        _show_preview(preview(PreviewRequest(REPO, url, pull.number, token=token), forge), echo)
+        echo("$ " + cli.format("preview") + f" --pr {pull.number}")
+        first_preview = preview(PreviewRequest(REPO, url, pull.number, token=token), forge)
+        _show_preview(first_preview, echo)
+        echo("  the comment, as reviewers see it:")
+        echo("    " + first_preview.body.strip().replace("\n", "\n    "))
 
         echo("")
         echo(f"== 4. a release manager merges #{pull.number} into develop (staging)")
@@ -136,6 +148,7 @@ def _release_chain(workdir: Path, echo: Echo) -> None:
 
         echo("")
         echo("== 5. promote: that one change becomes its own production pull request")
+        echo("$ " + cli.format("promote") + f" --sha {merged}")
         result = promote(PromoteRequest(REPO, url, merged, token=token), forge)
         for item in result.promotions:
             prod = item.pull_request
@@ -152,8 +165,8 @@ def _release_chain(workdir: Path, echo: Echo) -> None:
         _show_preview(preview(PreviewRequest(REPO, url, risky, token=token), forge), echo)
 
 
-def _bump(forge: GitHubForge, url: str, token: str, image: str, echo: Echo) -> BumpResult:
-    echo(f"$ gitops-release bump --manifest-repo {REPO} --env staging --image {image}")
+def _bump(forge: GitHubForge, url: str, token: str, image: str, echo: Echo, cli: str) -> BumpResult:
+    echo("$ " + cli.format("bump") + f" --env staging --image {image} --label deploy")
     result = bump(
         BumpRequest(
             manifest_repo=REPO,

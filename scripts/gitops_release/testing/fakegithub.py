@@ -4,7 +4,9 @@
 
 Prints `api: <REST base URL>` and `git: <base URL of OWNER/NAME.git>` once it listens, then
 serves until SIGINT or SIGTERM and exits 0. This command line is a public interface: scripts and
-CI jobs parse those two lines.
+CI jobs parse those two lines. Pull requests, comments, labels and statuses are kept in
+`DATA/.fakegithub-state.json` when it stops, and served again by the next run on DATA (e.g. the
+state `gitops-release demo --keep` leaves).
 """
 
 from __future__ import annotations
@@ -60,7 +62,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
-    with FakeGitHub(args.data, tokens=dict(args.token), port=args.port) as github:
+    with FakeGitHub(args.data, tokens=dict(args.token), port=args.port, persist=True) as github:
         sys.stdout.write(f"api: {github.api_url}\ngit: {github.git_url}\n")
         sys.stdout.flush()
         while not stop.wait(0.2):

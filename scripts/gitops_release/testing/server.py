@@ -19,7 +19,7 @@ from types import TracebackType
 from typing import Any
 from urllib.parse import quote, urlsplit
 
-from gitops_release.testing import githttp, graphql
+from gitops_release.testing import githttp, graphql, persist
 from gitops_release.testing.auth import Credentials, Identity, RateLimiter, Token
 from gitops_release.testing.context import Context
 from gitops_release.testing.faults import (
@@ -70,7 +70,8 @@ class FakeGitHub:
     login with the rights the `Token` grants. `orgs` names organisations that exist from the
     start (as on GitHub, repositories can only be created in existing ones). Repositories
     already under `data_dir` are served as they are, and each directory there is an owner.
-    Use as a context manager, or call `start()` and `stop()`.
+    Use as a context manager, or call `start()` and `stop()`. A state saved in the data
+    directory (`testing.persist`) is served again; with `persist`, `stop()` saves it.
     """
 
     def __init__(
@@ -80,8 +81,10 @@ class FakeGitHub:
         tokens: Mapping[str, Token | str] | None = None,
         orgs: Iterable[str] = (),
         port: int = 0,
+        persist: bool = False,
     ) -> None:
         self.data_dir = Path(data_dir).resolve()
+        self._persist = persist
         grants = {
             secret: grant if isinstance(grant, Token) else Token(grant)
             for secret, grant in (tokens or {}).items()
@@ -108,6 +111,7 @@ class FakeGitHub:
         if self._server is not None:
             return self
         self.data_dir.mkdir(parents=True, exist_ok=True)
+        persist.load(self._store)  # pull requests, comments... of an earlier run, if saved
         self._store.discover(self._credentials.logins())
         self._scratch = Path(tempfile.mkdtemp(prefix="fakegithub-"))
         githttp.write_reject_hook(self._scratch / "hooks")
@@ -121,9 +125,15 @@ class FakeGitHub:
         self._thread.start()
         return self
 
+    def save_state(self) -> Path:
+        """Write pull requests, comments, statuses... beside the repositories (`persist`)."""
+        return persist.save(self._store)
+
     def stop(self) -> None:
         server, thread = self._server, self._thread
         self._server = self._thread = None
+        if server is not None and self._persist:
+            self.save_state()
         if server is not None:
             server.shutdown()
             server.close_connections()
