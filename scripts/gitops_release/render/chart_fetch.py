@@ -79,9 +79,15 @@ class ChartFetcher:
         return self._given_session or requests.Session()
 
     def fetch(self, ref: ChartRef) -> Path:
-        """The path of the packaged chart (`.tgz`) in the cache, downloading it if needed."""
+        """The path of the packaged chart (`.tgz`) in the cache, downloading it if needed.
+
+        `GITOPS_RELEASE_CHART_FETCH=off` forbids downloads (a runner that must not reach
+        addresses a pull request names): only cached packages are used.
+        """
         import requests  # noqa: PLC0415
 
+        if os.environ.get("GITOPS_RELEASE_CHART_FETCH", "").lower() == "off":
+            return self._cached_only(ref)
         try:
             if ref.repository.startswith("oci://"):
                 return self._fetch_oci(ref)
@@ -99,6 +105,18 @@ class ChartFetcher:
             "repository nor an oci:// registry",
             hint="write the repository's URL; names added with `helm repo add` (`@name`, "
             "`alias:name`) are not known here",
+        )
+
+    def _cached_only(self, ref: ChartRef) -> Path:
+        exact = _exact(ref.version)
+        cached = self._cached(ref.repository, ref.name, exact) if exact else None
+        if cached is not None and cached.is_file():
+            return cached
+        raise ChartFetchError(
+            f"{ref.describe()} is not fetched: chart downloads are off "
+            "(GITOPS_RELEASE_CHART_FETCH=off) and it is not in the cache",
+            hint="vendor the chart (`helm dependency build`, commit charts/*.tgz), or allow "
+            "downloads on this runner",
         )
 
     # -- HTTP(S) chart repositories ------------------------------------------------------------
