@@ -265,6 +265,78 @@ class Git:
     def tree_of(self, rev: str) -> str:
         return self.rev_parse(f"{rev}^{{tree}}")
 
+    # -- history and changes -------------------------------------------------------------------
+
+    def message(self, rev: str) -> str:
+        """The full commit message of `rev`."""
+        return self.out("log", "-1", "--format=%B", rev)
+
+    def messages(self, revision_range: str) -> list[str]:
+        """The messages of the commits of a range (empty when it cannot be listed)."""
+        text = self.out("log", "--format=%B%x00", revision_range, check=False)
+        return [m for m in text.split("\x00") if m.strip()]
+
+    def first_parent_range(self, before: str, after: str) -> list[str]:
+        """The commits of `before..after` along first parents, oldest first."""
+        return self.out("rev-list", "--first-parent", "--reverse", f"{before}..{after}").split()
+
+    def changed_files(self, base: str, head: str) -> list[str]:
+        out = self.out("diff", "--name-only", "--no-renames", base, head)
+        return [line for line in out.splitlines() if line]
+
+    def merge_base(self, a: str, b: str) -> str:
+        return self.out("merge-base", a, b)
+
+    def has_path(self, commit: str, path: str) -> bool:
+        return self.run("cat-file", "-e", f"{commit}:{path}", check=False).returncode == 0
+
+    # -- working tree ----------------------------------------------------------------------------
+
+    def cherry_pick(self, sha: str, identity: Identity, *, mainline: bool) -> list[str]:
+        """Cherry-pick `sha` (with `-x`); the conflicted paths, the pick left in progress."""
+        args = ["cherry-pick", "-x", "--allow-empty", "--keep-redundant-commits"]
+        if mainline:
+            args += ["-m", "1"]
+        result = self.run(*args, sha, check=False, network=True, extra_env=identity.env())
+        if result.returncode == 0:
+            return []
+        conflicts = self.out("diff", "--name-only", "--diff-filter=U").splitlines()
+        if not conflicts:
+            self.abort_cherry_pick()
+            raise GitError(f"git cherry-pick {sha[:7]} failed: {result.err.strip()}")
+        return conflicts
+
+    def abort_cherry_pick(self) -> None:
+        self.run("cherry-pick", "--abort", check=False)
+
+    def continue_cherry_pick(self, identity: Identity) -> None:
+        self.run("add", "-A")
+        self.run("-c", "core.editor=true", "cherry-pick", "--continue", extra_env=identity.env())
+
+    def restore_paths(self, commit: str, paths: Sequence[str]) -> None:
+        """Make each path what it is at `commit` (removed when it does not exist there)."""
+        for path in paths:
+            if self.has_path(commit, path):
+                self.run("checkout", "-q", commit, "--", path, network=True)
+            else:
+                self.run("rm", "-q", "--ignore-unmatch", "--", path)
+
+    def reset_hard(self) -> None:
+        self.run("reset", "-q", "--hard", "HEAD")
+
+    def commit_staged(
+        self, message: str | None, identity: Identity, *, amend: bool = False
+    ) -> bool:
+        """Stage everything and commit it (or amend HEAD with it, keeping its message);
+        returns whether anything was committed. An empty commit only with a new `message`."""
+        self.run("add", "-A")
+        if amend and self.run("diff", "--cached", "--quiet", check=False).returncode == 0:
+            return False
+        args = ["commit", "-q", "--no-verify"]
+        args += ["--amend", "--no-edit", "--allow-empty"] if amend else ["--allow-empty", "-F", "-"]
+        self.run(*args, input=None if amend else (message or "").encode(), extra_env=identity.env())
+        return True
+
     def commit_all(self, message: str, identity: Identity) -> str:
         self.run("add", "-A")
         self.run(

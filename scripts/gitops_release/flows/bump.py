@@ -224,7 +224,7 @@ def _describe_head(
     if pull is None:
         return None
     git.fetch_branches(branch)
-    message = git.out("log", "-1", "--format=%B", head)
+    message = git.message(head)
     described = describe_commit(message, base, request.source.server_url)
     if described is None or (pull.title, pull.body) == described:
         return pull
@@ -287,7 +287,7 @@ def describe_commit(message: str, base: str, server_url: str) -> tuple[str, str]
 
 def _newer_on_branch(git: Git, remote: str, ref: images.ImageRef) -> str | None:
     """The image on the PR branch when it is a strictly newer semver than ours."""
-    message = git.out("log", "-1", "--format=%B", remote)
+    message = git.message(remote)
     found = trailers.parse_trailers(message).get(trailers.IMAGE, [])
     if not found:
         return None

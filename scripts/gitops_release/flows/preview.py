@@ -106,7 +106,7 @@ def _render(
         head = merge_result(git.cwd, base, pull.head_sha)
     except GitError:
         clean = False
-        base = git.out("merge-base", base, pull.head_sha)
+        base = git.merge_base(base, pull.head_sha)
         head = pull.head_sha
     plan = plan_diff(DiffRequest(repo=git.cwd, base=base, head=head))
     rendered = render_plan(plan)

@@ -123,10 +123,7 @@ def _changes(git: Git, request: PromoteRequest, forge: Forge, from_branch: str) 
                 f"{request.sha[:7]}",
                 hint="promote the commits one by one with --sha",
             )
-        commits = git.out(
-            "rev-list", "--first-parent", "--reverse", f"{request.before}..{request.sha}"
-        ).split()
-        return _group(git, forge, commits)
+        return _group(git, forge, git.first_parent_range(request.before, request.sha))
     git.fetch_change(request.sha)
     if not git.reachable_from_branch(request.sha, from_branch, depth=HISTORY_DEPTH):
         raise UsageError(
@@ -168,12 +165,10 @@ def _group(git: Git, forge: Forge, commits: Sequence[str]) -> list[Change]:
 
 
 def _change(git: Git, commits: tuple[str, ...], *, mainline: bool) -> Change:
-    messages = [git.out("log", "-1", "--format=%B", c) for c in commits]
+    messages = [git.message(c) for c in commits]
     if mainline:
         # The merged PR's own commits carry the trailers (e.g. of a bump).
-        head = commits[0]
-        inner = git.out("log", "--format=%B%x00", f"{head}^1..{head}^2", check=False)
-        messages += [m for m in inner.split("\x00") if m.strip()]
+        messages += git.messages(f"{commits[0]}^1..{commits[0]}^2")
     subject = messages[0].splitlines()[0] if messages and messages[0] else commits[-1][:7]
     return Change(commits, mainline, subject, tuple(messages))
 
@@ -186,9 +181,7 @@ def _source_pull(forge: Forge, change: Change, from_branch: str) -> PullRequest 
 
 
 def _changed_files(git: Git, change: Change) -> list[str]:
-    first = change.commits[0]
-    out = git.out("diff", "--name-only", "--no-renames", f"{first}^1", change.head)
-    return [line for line in out.splitlines() if line]
+    return git.changed_files(f"{change.commits[0]}^1", change.head)
 
 
 # -- apply + publish ------------------------------------------------------------------------------
@@ -241,14 +234,9 @@ def _promote_one(
                 images,
             )
         if conflicts:  # draft: keep what applied cleanly, never conflict markers
-            git.run(
-                "commit",
-                "-q",
-                "--allow-empty",
-                "--no-verify",
-                "-m",
+            git.commit_staged(
                 f"Promote {change.short}: cherry-pick conflicted, resolve by hand",
-                extra_env=request.identity.env(),
+                request.identity,
             )
         title = promotion.title_for(target_env.name, change, source, images)
         commands = promotion.manual_commands(change, to_branch, branch, conflicts)
@@ -318,33 +306,16 @@ def _cherry_pick(
     keep the target's version, as they would after a clean pick.
     """
     for sha in change.commits:
-        args = ["cherry-pick", "-x", "--allow-empty", "--keep-redundant-commits"]
-        if change.mainline:
-            args += ["-m", "1"]
-        result = git.run(*args, sha, check=False, network=True, extra_env=identity.env())
-        if result.returncode != 0:
-            conflicts = git.out("diff", "--name-only", "--diff-filter=U").splitlines()
-            if conflicts and exclude and all(globs.matches(f, exclude) for f in conflicts):
-                _keep_target_version(git, base_sha, conflicts, identity)
-                continue
-            git.run("cherry-pick", "--abort", check=False)
-            if not conflicts:
-                raise GitError(f"git cherry-pick {sha[:7]} failed: {result.err.strip()}")
-            return conflicts
+        conflicts = git.cherry_pick(sha, identity, mainline=change.mainline)
+        if not conflicts:
+            continue
+        if exclude and all(globs.matches(f, exclude) for f in conflicts):
+            git.restore_paths(base_sha, conflicts)
+            git.continue_cherry_pick(identity)
+            continue
+        git.abort_cherry_pick()
+        return conflicts
     return []
-
-
-def _keep_target_version(git: Git, base_sha: str, files: Sequence[str], identity: Identity) -> None:
-    for name in files:
-        if git.run("cat-file", "-e", f"{base_sha}:{name}", check=False).returncode == 0:
-            git.run("checkout", "-q", base_sha, "--", name, network=True)
-        else:
-            git.run("rm", "-q", "--ignore-unmatch", "--", name)
-    git.run("add", "-A")
-    git.run(
-        "-c", "core.editor=true", "cherry-pick", "--continue",
-        extra_env=identity.env(),
-    )  # fmt: skip
 
 
 def _as_on_target(
@@ -381,23 +352,9 @@ def _retarget(
     version, and each bumped image is also set on the target environment's own targets (they
     differ when environments have their own overlays or values files).
     """
-    for name in (f for f in files if globs.matches(f, config.promote_exclude)):
-        if git.run("cat-file", "-e", f"{base_sha}:{name}", check=False).returncode == 0:
-            git.run("checkout", "-q", base_sha, "--", name, network=True)
-        else:
-            git.run("rm", "-q", "--ignore-unmatch", "--", name)
+    git.restore_paths(base_sha, [f for f in files if globs.matches(f, config.promote_exclude)])
     _set_images(git, config, to_env, images)
-    git.run("add", "-A")
-    if git.run("diff", "--cached", "--quiet", check=False).returncode != 0:
-        git.run(
-            "commit",
-            "-q",
-            "--amend",
-            "--no-edit",
-            "--no-verify",
-            "--allow-empty",
-            extra_env=identity.env(),
-        )
+    git.commit_staged(None, identity, amend=True)
 
 
 def _set_images(git: Git, config: Config, env: str, images: Sequence[ImageChange]) -> None:
@@ -423,19 +380,14 @@ def _reapply(
     identity: Identity,
 ) -> None:
     """Set each bumped image on the target environment's targets with the edit engine."""
-    git.run("reset", "-q", "--hard", "HEAD")
+    git.reset_hard()
     _set_images(git, config, to_env, images)
     summary = ", ".join(f"{i.app} → {i.image}" for i in images)
-    git.run("add", "-A")
-    git.run(
-        "commit",
-        "-q",
-        "--no-verify",
-        "-m",
+    git.commit_staged(
         f"{change.subject}\n\nRe-applied with the edit engine on {to_env} ({summary}): the "
         f"cherry-pick of {change.short} conflicted.\n\n(cherry picked from commit "
         f"{change.head})",
-        extra_env=identity.env(),
+        identity,
     )
 
 
