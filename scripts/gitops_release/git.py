@@ -284,6 +284,13 @@ class Git:
         out = self.out("diff", "--name-only", "--no-renames", base, head)
         return [line for line in out.splitlines() if line]
 
+    def worktree_changes(self, base: str) -> list[str]:
+        """Paths that differ between `base` and the working tree, untracked files included
+        (those git does not ignore)."""
+        changed = self.out("diff", "--name-only", "--no-renames", base, "--", ".").splitlines()
+        untracked = self.out("ls-files", "--others", "--exclude-standard").splitlines()
+        return [p for p in (*changed, *untracked) if p]
+
     def merge_base(self, a: str, b: str) -> str:
         return self.out("merge-base", a, b)
 

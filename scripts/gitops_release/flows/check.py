@@ -345,7 +345,7 @@ def check_worktree(
     if base is None or all_roots:
         keys = index.all_keys()
     else:
-        keys = index.affected(_changed_since(repo, base))
+        keys = index.affected(Git(repo).worktree_changes(base))
     roots = index.roots(keys)
     limit = timeout or (config.render_timeout if config else DEFAULT_RENDER_TIMEOUT)
     with tempfile.TemporaryDirectory(prefix="gitops-release-check-") as scratch:
@@ -353,14 +353,6 @@ def check_worktree(
         options = _with_polaris_from_worktree(options, config, repo)
         report = gate_renders(rendered, {r.key: r for r in roots}, options, config)
     return replace(report, warnings=(*report.warnings, Problem(WORKTREE_NOTE)))
-
-
-def _changed_since(repo: Path, base: str) -> list[str]:
-    """Paths that differ between `base` and the working tree, untracked files included."""
-    git = Git(repo)
-    changed = git.out("diff", "--name-only", "--no-renames", base, "--", ".").splitlines()
-    untracked = git.out("ls-files", "--others", "--exclude-standard").splitlines()
-    return [p for p in (*changed, *untracked) if p]
 
 
 def _with_polaris_from_worktree(

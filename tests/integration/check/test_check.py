@@ -414,3 +414,25 @@ def test_the_working_tree_config_is_the_one_used(run_cli: RunCli, tmp_path: Path
     code, data, _ = check(run_cli, repo, "--polaris-config", str(repo / "only-tags.yaml"))
     assert code == 3, data
     assert data["kubernetes_version"].startswith("v1.30")
+
+
+def test_base_limits_the_working_tree_check_to_what_changed(
+    run_cli: RunCli, tmp_path: Path
+) -> None:
+    files = {
+        **kustomize_app({"deploy.yaml": deployment("web", "ghcr.io/a:1")}),
+        "other/kustomization.yaml": "resources: [pdb.yaml]\n",
+        "other/pdb.yaml": PDB_V1BETA1,  # committed: not a change since HEAD
+    }
+    repo = make_repo(tmp_path, files)
+    (repo / "app/pdb.yaml").write_text(PDB_V1BETA1.replace("name: web", "name: new"), "utf-8")
+    (repo / "app/kustomization.yaml").write_text(
+        "resources:\n  - deploy.yaml\n  - pdb.yaml\n", encoding="utf-8"
+    )
+    code, data, _ = check(
+        run_cli, repo, "--base", "HEAD", "--polaris-config", str(repo / "only-tags.yaml")
+    )
+    assert code == 3, data
+    assert [(f["check"], f["resource"]["name"]) for f in data["findings"]] == [
+        ("removed-api", "new")
+    ]
