@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from gitops_release import actions_io
+from gitops_release.commands import common
 from gitops_release.errors import GateFailed, GitopsReleaseError, UsageError
 from gitops_release.gates import GateReport, reporters
 
@@ -154,6 +155,8 @@ def check_cmd(
     options = CheckOptions(
         k8s_version=k8s_version, polaris_config=polaris_config, engine=engine, min_score=min_score
     )
+    if repo is not None:
+        repo = common.existing_directory(repo)
     if repo is not None and ref is None:
         report = check_worktree(repo, base=base, all_roots=all_roots, options=options)
     elif repo is not None:

@@ -20,6 +20,8 @@ WEB = "ghcr.io/acme/web"
         ("set-image", "--env", "staging", "--image", f"{WEB}:1"),
         ("diff", "--base", "HEAD~1", "--head", "HEAD"),
         ("tags", "--sha", "0123456789abcdef0123456789abcdef01234567"),
+        ("check",),
+        ("check", "--ref", "HEAD"),
     ],
 )
 def test_missing_repo_directory(run_cli: RunCli, tmp_path: Path, command: tuple[str, ...]) -> None:
