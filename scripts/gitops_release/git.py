@@ -287,7 +287,9 @@ class Git:
     def worktree_changes(self, base: str) -> list[str]:
         """Paths that differ between `base` and the working tree, untracked files included
         (those git does not ignore)."""
-        changed = self.out("diff", "--name-only", "--no-renames", base, "--", ".").splitlines()
+        changed = self.out(
+            "diff", "--name-only", "--relative", "--no-renames", base, "--", "."
+        ).splitlines()
         untracked = self.out("ls-files", "--others", "--exclude-standard").splitlines()
         return [p for p in (*changed, *untracked) if p]
 
@@ -317,7 +319,12 @@ class Git:
         self.run("cherry-pick", "--abort", check=False)
 
     def continue_cherry_pick(self, identity: Identity) -> None:
+        """Go on with a cherry-pick whose conflicts were resolved; a pick left with nothing to
+        commit (its only changes were resolved away) is skipped."""
         self.run("add", "-A")
+        if self.run("diff", "--cached", "--quiet", check=False).returncode == 0:
+            self.run("cherry-pick", "--skip", extra_env=identity.env())
+            return
         self.run("-c", "core.editor=true", "cherry-pick", "--continue", extra_env=identity.env())
 
     def restore_paths(self, commit: str, paths: Sequence[str]) -> None:

@@ -124,13 +124,15 @@ def _changes(git: Git, request: PromoteRequest, forge: Forge, from_branch: str) 
                 hint="promote the commits one by one with --sha",
             )
         return _group(git, forge, git.first_parent_range(request.before, request.sha))
-    git.fetch_change(request.sha)
+    # Reachability first: its shallow fetch of the branch would cut the history that
+    # fetch_change then deepens as far as the change needs.
     if not git.reachable_from_branch(request.sha, from_branch, depth=HISTORY_DEPTH):
         raise UsageError(
             f"commit {request.sha[:12]} is not on {from_branch}: only changes merged into the "
             "source environment are promoted",
             hint=f"merge it into {from_branch} first, or check the --sha (and --from-env)",
         )
+    git.fetch_change(request.sha)
     return _group(git, forge, [request.sha])
 
 
@@ -168,7 +170,8 @@ def _change(git: Git, commits: tuple[str, ...], *, mainline: bool) -> Change:
     messages = [git.message(c) for c in commits]
     if mainline:
         # The merged PR's own commits carry the trailers (e.g. of a bump).
-        messages += git.messages(f"{commits[0]}^1..{commits[0]}^2")
+        # Oldest first, so that the newest bump of an app is the one that counts.
+        messages += reversed(git.messages(f"{commits[0]}^1..{commits[0]}^2"))
     subject = messages[0].splitlines()[0] if messages and messages[0] else commits[-1][:7]
     return Change(commits, mainline, subject, tuple(messages))
 

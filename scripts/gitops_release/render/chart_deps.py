@@ -28,6 +28,7 @@ from typing import Any
 from gitops_release import yamlnodes
 from gitops_release.errors import GitopsReleaseError, RenderError
 from gitops_release.render.chart_fetch import ChartFetcher
+from gitops_release.render.confine import escaping_links_below
 from gitops_release.render.model import ChartRef
 
 CHART_FILE = "Chart.yaml"
@@ -124,6 +125,11 @@ class ChartPreparer:
                     f"{source.relative_to(self.checkout).as_posix() or '.'}",
                     hint="fix the repository path in Chart.yaml (relative to the chart)",
                 )
+            # Not in the root's listing (a dependency of a dependency, requirements.yaml):
+            # every link in it is checked here, before anything of it is copied or read.
+            problems = escaping_links_below(self.checkout, source)
+            if problems:
+                raise RenderError(f"{label}: dependency {dependency.name}: " + "; ".join(problems))
             prepared = self.prepare(source, label=label, depth=depth + 1)
             shutil.copytree(prepared, home / dependency.name, symlinks=False)
             return

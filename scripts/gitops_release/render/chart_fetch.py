@@ -21,10 +21,11 @@ import os
 import re
 import tempfile
 import threading
+import time
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlencode, urljoin, urlsplit
 
 import semantic_version
 
@@ -35,7 +36,8 @@ from gitops_release.render.model import ChartRef
 if TYPE_CHECKING:  # requests is imported when a chart is fetched, not by every render
     import requests
 
-TIMEOUT = 30.0
+TIMEOUT = 30.0  # between two reads of a response
+DEADLINE = 120.0  # for a whole download
 MAX_CHART_BYTES = 50 << 20
 MAX_INDEX_BYTES = 200 << 20
 _HELM_LAYER = "application/vnd.cncf.helm.chart.content.v1.tar+gzip"
@@ -74,9 +76,21 @@ class ChartFetcher:
 
     @cached_property
     def _session(self) -> requests.Session:
+        import urllib.request  # noqa: PLC0415
+
         import requests  # noqa: PLC0415
 
-        return self._given_session or requests.Session()
+        if self._given_session is not None:
+            return self._given_session
+        session = requests.Session()
+        # No ~/.netrc or other ambient credentials for hosts a pull request names; proxies and
+        # the CA bundle of the environment still apply.
+        session.trust_env = False
+        session.proxies = urllib.request.getproxies()
+        bundle = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("SSL_CERT_FILE")
+        if bundle:
+            session.verify = bundle
+        return session
 
     def fetch(self, ref: ChartRef) -> Path:
         """The path of the packaged chart (`.tgz`) in the cache, downloading it if needed.
@@ -128,7 +142,8 @@ class ChartFetcher:
             if cached.is_file():
                 return cached
         index = self._index(ref.repository)
-        entries = (index.get("entries") or {}).get(ref.name)
+        all_entries = index.get("entries")
+        entries = all_entries.get(ref.name) if isinstance(all_entries, dict) else None
         if not isinstance(entries, list) or not entries:
             raise ChartFetchError(
                 f"{ref.describe()}: the repository has no chart named {ref.name}",
@@ -200,21 +215,33 @@ class ChartFetcher:
             digest.removeprefix("sha256:") or None,
         )
 
-    def _json(self, url: str, *, accept: str = "application/json") -> dict[str, Any]:
+    def _json(
+        self, url: str, *, accept: str = "application/json", authenticate: bool = True
+    ) -> dict[str, Any]:
         import json  # noqa: PLC0415  (only registries answer JSON)
 
         try:
-            data = json.loads(self._get(url, accept=accept, limit=4 << 20))
+            data = json.loads(
+                self._get(url, accept=accept, limit=4 << 20, authenticate=authenticate)
+            )
         except ValueError:
             raise ChartFetchError(f"{url} did not answer JSON") from None
         return data if isinstance(data, dict) else {}
 
     # -- transport and cache -------------------------------------------------------------------
 
-    def _get(self, url: str, *, accept: str | None = None, limit: int = MAX_CHART_BYTES) -> bytes:
+    def _get(
+        self,
+        url: str,
+        *,
+        accept: str | None = None,
+        limit: int = MAX_CHART_BYTES,
+        authenticate: bool = True,
+    ) -> bytes:
         headers = {"Accept": accept} if accept else {}
         response = self._session.get(url, headers=headers, timeout=TIMEOUT, stream=True)
-        if response.status_code == 401 and "Bearer" in response.headers.get("WWW-Authenticate", ""):
+        challenge = response.headers.get("WWW-Authenticate", "")
+        if authenticate and response.status_code == 401 and "Bearer" in challenge:
             token = self._anonymous_token(response.headers["WWW-Authenticate"])
             response.close()
             headers["Authorization"] = f"Bearer {token}"
@@ -228,10 +255,15 @@ class ChartFetcher:
                 )
             chunks: list[bytes] = []
             size = 0
+            deadline = time.monotonic() + DEADLINE
             for chunk in response.iter_content(1 << 16):
                 size += len(chunk)
                 if size > limit:
                     raise ChartFetchError(f"GET {_without_query(url)}: more than {limit} bytes")
+                if time.monotonic() > deadline:  # a server trickling bytes never times out
+                    raise ChartFetchError(
+                        f"GET {_without_query(url)}: not complete after {DEADLINE:g} s"
+                    )
                 chunks.append(chunk)
         return b"".join(chunks)
 
@@ -240,14 +272,10 @@ class ChartFetcher:
         realm = params.pop("realm", "")
         if not realm:
             raise ChartFetchError("the registry asked for a token without naming where to get it")
-        response = self._session.get(realm, params=params, timeout=TIMEOUT)
-        if response.status_code != 200:
-            raise ChartFetchError(
-                f"the registry refused an anonymous token ({response.status_code})",
-                hint="a private registry needs credentials, which rendering does not have: "
-                "vendor the chart instead",
-            )
-        body = response.json()
+        query = urlencode(params)
+        url = f"{realm}{'&' if '?' in realm else '?'}{query}" if query else realm
+        # Size-limited and with a deadline like every download; never a second token dance.
+        body = self._json(url, authenticate=False)
         return str(body.get("token") or body.get("access_token") or "")
 
     def _cached(self, repository: str, name: str, version: semantic_version.Version) -> Path:

@@ -120,6 +120,20 @@ def escaping_links(checkout: Path, paths: Iterable[str]) -> tuple[str, ...]:
     return tuple(checker.problems[k] for k in sorted(checker.problems))
 
 
+def escaping_links_below(checkout: Path, directory: Path) -> tuple[str, ...]:
+    """Problems for every link in `directory` (recursively) or on the way to it whose target
+    leaves `checkout`: for directories read whole that no listing covered (e.g. a chart's
+    `file://` dependencies of dependencies)."""
+    top = checkout.resolve()
+    checker = _DiskLinks(checkout, top)
+    real = directory.resolve()
+    if real != top and top not in real.parents:
+        return (describe(directory.as_posix(), str(real)),)
+    checker.check_path(real.relative_to(top).as_posix())
+    checker.walk(real)
+    return tuple(checker.problems[k] for k in sorted(checker.problems))
+
+
 class _DiskLinks:
     def __init__(self, checkout: Path, top: Path) -> None:
         self.checkout = checkout
@@ -147,10 +161,10 @@ class _DiskLinks:
             self.problems.setdefault(rel, describe(rel, str(full.readlink())))
             return False
         if real.is_dir():
-            self._walk(real)
+            self.walk(real)
         return True
 
-    def _walk(self, directory: Path) -> None:
+    def walk(self, directory: Path) -> None:
         """Check the links below a directory reached through a link (it may hold more)."""
         if directory in self._walked:
             return

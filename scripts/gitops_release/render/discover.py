@@ -234,9 +234,16 @@ class RepoIndex:
             else:
                 closure = self._closure(spec)
                 hit = any(closure.contains(p) for p in changed)
-            if hit:
+            if hit or (self.tree.symlinks and changed & self._link_targets(spec)):
                 keys.add(key)
         return frozenset(keys)
+
+    def _link_targets(self, spec: _Spec) -> frozenset[str]:
+        """Files a root reads through links inside the repository (they are outside its
+        closure's own paths, yet a change to them changes what it renders)."""
+        closure = self._closure(spec)
+        paths = (*self._checkout(closure), *closure.dirs, *closure.prefixes)
+        return links_in_tree(self.tree, paths).targets
 
     # -- one root ----------------------------------------------------------------------------
 
@@ -347,23 +354,37 @@ class RepoIndex:
         return tuple(sorted(files))
 
     def _chart_dependencies(self, chart: str) -> tuple[str, ...]:
-        text = self.tree.text(_inside(chart, CHART_FILE))
-        if not text:
-            return ()
-        try:
-            docs = yamlnodes.compose_all(text, source=CHART_FILE, error=GitopsReleaseError)
-        except GitopsReleaseError:
-            return ()
-        data = yamlnodes.to_python(docs[0]) if docs else None
-        deps = data.get("dependencies") if isinstance(data, dict) else None
-        found = []
-        for dep in deps if isinstance(deps, list) else ():
-            repo = dep.get("repository") if isinstance(dep, dict) else None
-            if isinstance(repo, str) and repo.startswith("file://"):
-                target = join(chart, repo.removeprefix("file://"))
-                if target is not None:
+        """Directories of the chart's `file://` dependencies (Chart.yaml and requirements.yaml),
+        and of theirs, transitively: rendering copies them all."""
+        found: list[str] = []
+        queue = [chart]
+        while queue:
+            current = queue.pop()
+            for target in self._file_dependencies(current):
+                if target not in found and target != chart:
                     found.append(target)
+                    queue.append(target)
         return tuple(found)
+
+    def _file_dependencies(self, chart: str) -> list[str]:
+        found = []
+        for name in (CHART_FILE, "requirements.yaml"):
+            text = self.tree.text(_inside(chart, name))
+            if not text:
+                continue
+            try:
+                docs = yamlnodes.compose_all(text, source=name, error=GitopsReleaseError)
+            except GitopsReleaseError:
+                continue
+            data = yamlnodes.to_python(docs[0]) if docs else None
+            deps = data.get("dependencies") if isinstance(data, dict) else None
+            for dep in deps if isinstance(deps, list) else ():
+                repo = dep.get("repository") if isinstance(dep, dict) else None
+                if isinstance(repo, str) and repo.startswith("file://"):
+                    target = join(chart, repo.removeprefix("file://"))
+                    if target is not None:
+                        found.append(target)
+        return found
 
     def _helm_options(self, spec: _Spec) -> HelmOptions:
         app = spec.app

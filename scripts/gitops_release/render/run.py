@@ -184,8 +184,13 @@ def render_one(root: RenderRoot, checkout: Path, *, timeout: float, scratch: Pat
     try:
         _check_renderable(root)
         text = RENDERERS[root.kind].render(root, checkout, timeout=timeout, scratch=scratch)
-    except (GitopsReleaseError, OSError) as exc:
-        message = str(exc) if isinstance(exc, GitopsReleaseError) else f"{root.path}: {exc}"
+    except Exception as exc:  # one root's failure, whatever it is, is that root's error
+        if isinstance(exc, GitopsReleaseError):
+            message = str(exc)
+        elif isinstance(exc, OSError):
+            message = f"{root.path}: {exc}"
+        else:  # a bug here must not take every other root's result with it
+            message = f"{root.path}: internal error while rendering: {type(exc).__name__}: {exc}"
         # Renderers quote their input: no secret value of the root's sources may show.
         message = mask(message, secrets)
         # Paths inside the temporary checkout mean nothing to the reader: make them repo-relative.

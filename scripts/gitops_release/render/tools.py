@@ -27,12 +27,15 @@ def trusted_entries(entries: Iterable[str]) -> list[str]:
     relative ones (`.`, `bin`, "") and the current directory or anything below it are dropped
     (the current directory is often the pull request's checkout)."""
     here = Path.cwd().resolve()
+    # From `/` or the home directory (containers, interactive shells) every tool lies below the
+    # current directory: only the directory itself is dropped then.
+    below = here not in (Path("/"), Path.home().resolve())
     kept = []
     for entry in entries:
         if not entry or not Path(entry).is_absolute():
             continue
         resolved = Path(entry).resolve()
-        if resolved != here and here not in resolved.parents:
+        if resolved != here and not (below and here in resolved.parents):
             kept.append(entry)
     return kept
 

@@ -436,3 +436,25 @@ def test_base_limits_the_working_tree_check_to_what_changed(
     assert [(f["check"], f["resource"]["name"]) for f in data["findings"]] == [
         ("removed-api", "new")
     ]
+
+
+def test_base_from_a_subdirectory_of_the_git_repository(run_cli: RunCli, tmp_path: Path) -> None:
+    files = {
+        f"deploy/{k}": v
+        for k, v in kustomize_app({"deploy.yaml": deployment("web", "ghcr.io/a:1")}).items()
+    }
+    repo = make_repo(tmp_path, files)
+    (repo / "deploy/app/pdb.yaml").write_text(PDB_V1BETA1, "utf-8")
+    (repo / "deploy/app/kustomization.yaml").write_text(
+        "resources:\n  - deploy.yaml\n  - pdb.yaml\n", encoding="utf-8"
+    )
+    code, data, _ = check(
+        run_cli,
+        repo / "deploy",
+        "--base",
+        "HEAD",
+        "--polaris-config",
+        str(repo / "deploy/only-tags.yaml"),
+    )
+    assert code == 3, data
+    assert [f["check"] for f in data["findings"]] == ["removed-api"]

@@ -41,6 +41,7 @@ class ChartRepo:
     root: Path
     url: str = ""
     requests: list[str] = field(default_factory=list)
+    authorizations: list[str | None] = field(default_factory=list)
     charts: dict[str, list[dict[str, object]]] = field(default_factory=dict)
 
     def add(
@@ -66,6 +67,7 @@ def serve_charts(root: Path) -> Iterator[ChartRepo]:
     class Handler(SimpleHTTPRequestHandler):
         def log_message(self, *_: object) -> None:
             repo.requests.append(self.path)
+            repo.authorizations.append(self.headers.get("Authorization"))
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), partial(Handler, directory=str(root)))
     thread = threading.Thread(target=server.serve_forever, daemon=True)

@@ -312,3 +312,66 @@ def test_an_oci_chart_renders(tmp_path: Path, run_cli: RunCli) -> None:
     (root,) = json.loads(result.stdout)["roots"]
     assert root["status"] == "changed", root  # only the Application's own spec changed
     assert [r["kind"] for r in root["resources"]] == ["Application"]
+
+
+@pytest.mark.usefixtures("renderer")
+@pytest.mark.parametrize("declared_in", ["Chart.yaml", "requirements.yaml"])
+def test_nested_file_dependencies_cannot_read_outside_the_repository(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, declared_in: str
+) -> None:
+    # a → b → c, and c's template reads a link to the process environment
+    monkeypatch.setenv("GITOPS_RELEASE_TOKEN", "ghp_" + "N" * 36)
+    leak = 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: leak}\ndata: {env: {{ .Files.Get "files/env" | quote }}}\n'
+    dependency = "dependencies:\n- name: {name}\n  version: 0.1.0\n  repository: file://../{name}\n"
+    files = {
+        "charts/a/Chart.yaml": "apiVersion: v2\nname: a\nversion: 0.1.0\n"
+        + dependency.format(name="b"),
+        "charts/a/templates/cm.yaml": APP_TEMPLATE,
+        "charts/a/values.yaml": "greeting: hi\n",
+        "charts/b/Chart.yaml": "apiVersion: v2\nname: b\nversion: 0.1.0\n"
+        + ("" if declared_in == "requirements.yaml" else dependency.format(name="c")),
+        "charts/c/Chart.yaml": "apiVersion: v2\nname: c\nversion: 0.1.0\n",
+        "charts/c/templates/leak.yaml": leak,
+    }
+    if declared_in == "requirements.yaml":
+        files["charts/b/requirements.yaml"] = dependency.format(name="c")
+    repo = tmp_path / "repo"
+    for name, text in files.items():
+        (repo / name).parent.mkdir(parents=True, exist_ok=True)
+        (repo / name).write_text(text, encoding="utf-8")
+    (repo / "charts/c/files").mkdir()
+    (repo / "charts/c/files/env").symlink_to("/proc/self/environ")
+    init_repo(repo, {})
+    rendered = render_revision(repo, "HEAD").rendered
+    for key, result in rendered.items():
+        assert "ghp_" not in (result.text or "") + (result.error or ""), key
+    assert rendered["helm:charts/a"].error is not None
+    assert "charts/c/files/env is a symbolic link" in rendered["helm:charts/a"].error
+
+
+@pytest.mark.usefixtures("renderer")
+def test_a_malformed_index_fails_only_that_root(charts: ChartRepo, tmp_path: Path) -> None:
+    (charts.root / "index.yaml").write_text("apiVersion: v1\nentries: [1, 2]\n", encoding="utf-8")
+    deps = f"dependencies:\n- name: redis\n  version: ^17.3.0\n  repository: {charts.url}\n"
+    repo = init_repo(tmp_path / "repo", {**_chart(deps), "plain/cm.yaml": APP_TEMPLATE})
+    result = render_revision(repo, "HEAD").rendered["helm:charts/app"]
+    assert result.error is not None
+    assert "has no chart named redis" in result.error
+
+
+def test_downloads_carry_no_ambient_credentials(
+    charts: ChartRepo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / ".netrc").write_text("machine 127.0.0.1 login alice password s3cr3t\n", "utf-8")
+    (home / ".netrc").chmod(0o600)
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("NETRC", str(home / ".netrc"))
+    monkeypatch.setenv("GITOPS_RELEASE_HELM", "sdk")
+    monkeypatch.setenv("GITOPS_RELEASE_CHART_CACHE", str(tmp_path / "cache"))
+    deps = f"dependencies:\n- name: redis\n  version: 17.4.0\n  repository: {charts.url}\n"
+    repo = init_repo(tmp_path / "repo", _chart(deps))
+    assert render_revision(repo, "HEAD").rendered["helm:charts/app"].ok
+    assert charts.authorizations == [None] * len(charts.authorizations)
+    assert charts.authorizations  # the server was asked

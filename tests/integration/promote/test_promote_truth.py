@@ -123,3 +123,23 @@ def test_a_direct_push_conflict_names_no_pull_request_and_gives_the_commands(
     assert "source pull request" not in err
     assert f"git cherry-pick -x {sha}" in err
     assert "apps/web/base/conflict.txt" in err
+
+
+def test_a_commit_whose_only_change_is_an_excluded_conflict_is_skipped(
+    run_cli: RunCli, manifest_repo: ManifestRepo, work: Path
+) -> None:
+    staging_only = "apps/web/overlays/staging/notes.txt"
+    _branch(work, "prod-notes", "origin/master")
+    _commit(work, {staging_only: "production's own\n"}, "prod notes")
+    git("push", "-q", "origin", "HEAD:refs/heads/master", cwd=work)
+    _branch(work, "two")
+    before = git("rev-parse", "HEAD", cwd=work)
+    _commit(work, {"apps/web/base/shared.txt": "shared\n"}, "shared change")
+    after = _commit(work, {staging_only: "staging text\n"}, "staging notes only")
+    git("push", "-q", "origin", "HEAD:refs/heads/develop", cwd=work)
+    code, data, err = promote(run_cli, manifest_repo, "--sha", after, "--before", before)
+    assert code == 0, (data, err)
+    (promotion,) = data["promotions"]
+    head = manifest_repo.ref(f"refs/heads/{promotion['branch']}")
+    assert manifest_repo.show(head, "apps/web/base/shared.txt") == "shared\n"
+    assert manifest_repo.show(head, staging_only) == "production's own\n"

@@ -6,7 +6,7 @@ import textwrap
 
 from gitops_release.config import load_config_text
 from gitops_release.render.discover import ConfigRoots, RepoIndex
-from gitops_release.render.tree import tree_from_texts
+from gitops_release.render.tree import Tree, tree_from_texts
 
 APP = """
 apiVersion: argoproj.io/v1alpha1
@@ -194,3 +194,16 @@ def test_a_component_named_as_a_config_target_is_still_a_root() -> None:
         config_roots=ConfigRoots(kustomize=("kustomize/components/spanner",)),
     )
     assert "kustomize:kustomize/components/spanner" in ix.all_keys()
+
+
+def test_a_change_to_the_target_of_a_link_inside_the_repository_affects_the_root() -> None:
+    base = tree_from_texts(
+        {
+            "charts/a/Chart.yaml": "apiVersion: v2\nname: a\nversion: 0.1.0\n",
+            "charts/a/files/app.conf": "../../../shared/app.conf",
+            "shared/app.conf": "level=info\n",
+        }
+    )
+    tree = Tree(base.files, base.store, base.label, frozenset({"charts/a/files/app.conf"}))
+    ix = RepoIndex(tree)
+    assert ix.affected(["shared/app.conf"]) == {"helm:charts/a"}

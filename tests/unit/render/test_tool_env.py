@@ -79,3 +79,13 @@ def test_search_paths_drop_relative_entries_and_the_current_directory(
     assert tools.trusted_entries(entries) == ["/usr/bin", str(tmp_path)]
     monkeypatch.setenv("PATH", os.pathsep.join(entries))
     assert tools.safe_search_path() == os.pathsep.join(["/usr/bin", str(tmp_path)])
+
+
+def test_from_the_root_directory_tools_on_path_are_still_found(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.chdir("/")
+    assert tools.trusted_entries(["/usr/local/bin", "/usr/bin", "."]) == [
+        "/usr/local/bin",
+        "/usr/bin",
+    ]
