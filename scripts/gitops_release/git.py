@@ -241,8 +241,13 @@ class Git:
 
     def _shallow(self, sha: str) -> bool:
         """Whether `sha` is a boundary commit of a shallow clone (its parents are missing)."""
-        shallow = self.cwd / ".git" / "shallow"
+        shallow = self._shallow_file
         return shallow.is_file() and sha in shallow.read_text(encoding="ascii").split()
+
+    @property
+    def _shallow_file(self) -> Path:
+        """Where git lists the boundary commits of a shallow clone (absent: all history)."""
+        return self.cwd / ".git" / "shallow"
 
     def reachable_from_branch(self, sha: str, branch: str, *, depth: int = 200) -> bool:
         """Whether `sha` is in `branch`'s history (fetched shallow first, deeper if needed)."""
@@ -255,7 +260,7 @@ class Git:
             check = self.run("merge-base", "--is-ancestor", sha, ref, check=False)
             if check.returncode == 0:
                 return True
-            if not (self.cwd / ".git" / "shallow").is_file():
+            if not self._shallow_file.is_file():
                 return False  # all history is here: it is not there
         return False
 
@@ -322,7 +327,7 @@ class Git:
         """Go on with a cherry-pick whose conflicts were resolved; a pick left with nothing to
         commit (its only changes were resolved away) is skipped."""
         self.run("add", "-A")
-        if self.run("diff", "--cached", "--quiet", check=False).returncode == 0:
+        if self._nothing_staged():
             self.run("cherry-pick", "--skip", extra_env=identity.env())
             return
         self.run("-c", "core.editor=true", "cherry-pick", "--continue", extra_env=identity.env())
@@ -335,6 +340,9 @@ class Git:
             else:
                 self.run("rm", "-q", "--ignore-unmatch", "--", path)
 
+    def _nothing_staged(self) -> bool:
+        return self.run("diff", "--cached", "--quiet", check=False).returncode == 0
+
     def reset_hard(self) -> None:
         self.run("reset", "-q", "--hard", "HEAD")
 
@@ -344,7 +352,7 @@ class Git:
         """Stage everything and commit it (or amend HEAD with it, keeping its message);
         returns whether anything was committed. An empty commit only with a new `message`."""
         self.run("add", "-A")
-        if amend and self.run("diff", "--cached", "--quiet", check=False).returncode == 0:
+        if amend and self._nothing_staged():
             return False
         args = ["commit", "-q", "--no-verify"]
         args += ["--amend", "--no-edit", "--allow-empty"] if amend else ["--allow-empty", "-F", "-"]

@@ -74,10 +74,7 @@ def compose_all(
     try:
         return [doc for doc in _yaml(pure=pure).compose_all(text) if doc is not None]
     except MarkedYAMLError as exc:
-        if not pure and "found unexpected ':'" in str(exc):
-            # ruamel's C scanner rejects a plain scalar holding `:` in a flow collection
-            # (`{image: busybox:1.36}`), which YAML 1.2, Go and kubectl accept; the pure one
-            # reads it as they do.
+        if not pure and is_flow_colon_error(str(exc)):
             try:
                 return [doc for doc in _yaml(pure=True).compose_all(text) if doc is not None]
             except YAMLError:
@@ -85,6 +82,13 @@ def compose_all(
         raise error(describe_yaml_error(exc, source=source), hint=_SYNTAX_HINT) from None
     except YAMLError as exc:
         raise error(f"{source}: not valid YAML: {exc}", hint=_SYNTAX_HINT) from None
+
+
+def is_flow_colon_error(message: str) -> bool:
+    """Whether ruamel's C scanner refused a plain scalar holding `:` inside a flow collection
+    (`{image: busybox:1.36}`, `[--addr=0.0.0.0:8080]`), which YAML 1.2, yaml.v2/v3 and kubectl
+    accept: the pure-Python scanner (slower, used only then) reads it as they do."""
+    return "while scanning a plain scalar" in message and "found unexpected ':'" in message
 
 
 _SYNTAX_HINT = "fix the YAML syntax at that position (check indentation, quotes and colons)"

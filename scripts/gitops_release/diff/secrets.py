@@ -77,14 +77,16 @@ def secret_values(resources: Iterable[Resource]) -> frozenset[str]:
             values = resource.body.get(field)
             if isinstance(values, Mapping):
                 for value in values.values():
-                    found |= _variants(value, encoded=field == "data")
+                    found |= variants(value, encoded=field == "data")
         annotations = (resource.body.get("metadata") or {}).get("annotations")
         if isinstance(annotations, Mapping) and LAST_APPLIED in annotations:
             found.add(str(annotations[LAST_APPLIED]))
     return frozenset(v for v in found if len(v) >= _MIN_MASKED)
 
 
-def _variants(value: object, *, encoded: bool) -> set[str]:
+def variants(value: object, *, encoded: bool) -> set[str]:
+    """A secret value as it may be shown: as is, base64-decoded (`encoded`) or -encoded, and
+    each line of those."""
     text = "" if value is None else str(value)
     out = {text}
     if encoded:

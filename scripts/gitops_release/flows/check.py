@@ -7,16 +7,16 @@ import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from gitops_release import yamlnodes
 from gitops_release.config import Config
 from gitops_release.config.model import DEFAULT_RENDER_TIMEOUT
 from gitops_release.edit import inside
-from gitops_release.errors import ConfigError, GitopsReleaseError, ManifestError, UsageError
+from gitops_release.errors import ConfigError, GitopsReleaseError, ManifestError
 from gitops_release.flows.branches import config_at_commit
 from gitops_release.flows.diff import HEAD, DiffRequest, head_renders, plan_diff
-from gitops_release.gates import GateReport, GateSettings, Problem, run_gates
+from gitops_release.gates import Finding, GateReport, GateSettings, Problem, run_gates
 from gitops_release.gates.model import make_report
 from gitops_release.gates.polaris.builtin_checks import BUILTIN_CHECKS
 from gitops_release.gates.policy import CHECK_DEPRECATED, CHECK_REMOVED
@@ -185,6 +185,9 @@ def _temporary_file() -> re.Pattern[str]:
     return re.compile(rf"(?:{places})/gitops-release-[^\s:'\"]*?/([^/\s:'\"]+\.ya?ml)")
 
 
+_Located = TypeVar("_Located", Finding, Problem)
+
+
 def _relocate(report: GateReport, names: Mapping[str, str]) -> GateReport:
     """Every temporary path left in findings and problems replaced by its root's name."""
     temporary = _temporary_file()
@@ -196,17 +199,14 @@ def _relocate(report: GateReport, names: Mapping[str, str]) -> GateReport:
             lambda m: f"{names.get(m.group(1), 'rendered output')} (rendered)", text
         )
 
+    def fixed(items: Sequence[_Located]) -> tuple[_Located, ...]:
+        return tuple(replace(i, message=fix(i.message) or "", file=fix(i.file)) for i in items)
+
     return replace(
         report,
-        findings=tuple(
-            replace(f, message=fix(f.message) or "", file=fix(f.file)) for f in report.findings
-        ),
-        errors=tuple(
-            replace(p, message=fix(p.message) or "", file=fix(p.file)) for p in report.errors
-        ),
-        warnings=tuple(
-            replace(p, message=fix(p.message) or "", file=fix(p.file)) for p in report.warnings
-        ),
+        findings=fixed(report.findings),
+        errors=fixed(report.errors),
+        warnings=fixed(report.warnings),
     )
 
 
@@ -336,8 +336,6 @@ def check_worktree(
 ) -> GateReport:
     """Render the roots of the working tree of `repo` in place (those a change since `base`
     affects, or all) and gate them; the report says that the working tree was checked."""
-    if not repo.is_dir():
-        raise UsageError(f"--repo {repo}: no such directory")
     repo = repo.resolve()  # renderers run in a scratch directory
     tree = tree_from_worktree(repo)
     config = config_at(tree)

@@ -31,6 +31,8 @@ from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from ruamel.yaml.resolver import VersionedResolver
 from ruamel.yaml.tag import Tag
 
+from gitops_release.yamlnodes import is_flow_colon_error
+
 Flavour = Literal["v3", "v2"]
 Duplicates = Literal["error", "last"]
 
@@ -407,11 +409,6 @@ def compose_documents(text: str, *, line_offset: int = 0) -> Composed:
     if retried.error is None or len(retried.nodes) > len(composed.nodes):
         return retried
     return composed
-
-
-def is_flow_colon_error(message: str) -> bool:
-    """Whether ruamel's C scanner refused a plain scalar with `:` in a flow collection."""
-    return "while scanning a plain scalar" in message and "found unexpected ':'" in message
 
 
 def _compose(text: str, line_offset: int, constructor: Any, parser: Any) -> Composed:

@@ -21,54 +21,20 @@ import shutil
 import tarfile
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-from gitops_release import yamlnodes
-from gitops_release.errors import GitopsReleaseError, RenderError
+from gitops_release.errors import RenderError
 from gitops_release.render.chart_fetch import ChartFetcher
+from gitops_release.render.chart_meta import CHART_FILE, DEPENDENCY_FILES, Dependency, dependencies
 from gitops_release.render.confine import escaping_links_below
 from gitops_release.render.model import ChartRef
 
-CHART_FILE = "Chart.yaml"
 _MAX_DEPTH = 10
-
-
-@dataclass(frozen=True)
-class Dependency:
-    name: str
-    version: str
-    repository: str
-
-    def describe(self) -> str:
-        where = f" from {self.repository}" if self.repository else ""
-        return f"{self.name} {self.version}".rstrip() + where
-
-
-def dependencies(chart_yaml: str, *, source: str) -> tuple[Dependency, ...]:
-    """The `dependencies:` of a Chart.yaml text (apiVersion v2; v1 charts keep them in
-    requirements.yaml, which `chart_dependencies` reads too)."""
-    try:
-        docs = yamlnodes.compose_all(chart_yaml, source=source, error=GitopsReleaseError)
-    except GitopsReleaseError as exc:
-        raise RenderError(exc.message) from None
-    data = yamlnodes.to_python(docs[0]) if docs else None
-    raw = data.get("dependencies") if isinstance(data, dict) else None
-    return tuple(_dependency(d) for d in raw or () if isinstance(d, dict) and d.get("name"))
-
-
-def _dependency(data: dict[str, Any]) -> Dependency:
-    return Dependency(
-        name=str(data["name"]),
-        version=str(data.get("version") or ""),
-        repository=str(data.get("repository") or ""),
-    )
 
 
 def chart_dependencies(chart: Path) -> tuple[Dependency, ...]:
     found: list[Dependency] = []
-    for name in (CHART_FILE, "requirements.yaml"):
+    for name in DEPENDENCY_FILES:
         path = chart / name
         if path.is_file():
             found.extend(dependencies(path.read_text(encoding="utf-8"), source=str(path)))

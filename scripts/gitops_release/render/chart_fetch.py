@@ -100,8 +100,18 @@ class ChartFetcher:
         """
         import requests  # noqa: PLC0415
 
+        # A chart version is immutable: an exact version in the cache needs no network.
+        exact = _exact(ref.version)
+        cached = self._cached(ref.repository, ref.name, exact) if exact else None
+        if cached is not None and cached.is_file():
+            return cached
         if os.environ.get("GITOPS_RELEASE_CHART_FETCH", "").lower() == "off":
-            return self._cached_only(ref)
+            raise ChartFetchError(
+                f"{ref.describe()} is not fetched: chart downloads are off "
+                "(GITOPS_RELEASE_CHART_FETCH=off) and it is not in the cache",
+                hint="vendor the chart (`helm dependency build`, commit charts/*.tgz), or allow "
+                "downloads on this runner",
+            )
         try:
             if ref.repository.startswith("oci://"):
                 return self._fetch_oci(ref)
@@ -121,26 +131,9 @@ class ChartFetcher:
             "`alias:name`) are not known here",
         )
 
-    def _cached_only(self, ref: ChartRef) -> Path:
-        exact = _exact(ref.version)
-        cached = self._cached(ref.repository, ref.name, exact) if exact else None
-        if cached is not None and cached.is_file():
-            return cached
-        raise ChartFetchError(
-            f"{ref.describe()} is not fetched: chart downloads are off "
-            "(GITOPS_RELEASE_CHART_FETCH=off) and it is not in the cache",
-            hint="vendor the chart (`helm dependency build`, commit charts/*.tgz), or allow "
-            "downloads on this runner",
-        )
-
     # -- HTTP(S) chart repositories ------------------------------------------------------------
 
     def _fetch_http(self, ref: ChartRef) -> Path:
-        exact = _exact(ref.version)
-        if exact is not None:
-            cached = self._cached(ref.repository, ref.name, exact)
-            if cached.is_file():
-                return cached
         index = self._index(ref.repository)
         all_entries = index.get("entries")
         entries = all_entries.get(ref.name) if isinstance(all_entries, dict) else None
@@ -195,7 +188,7 @@ class ChartFetcher:
             versions = {v: v for t in tags if (v := _version(t))}
             exact = _select(ref, versions)
         cached = self._cached(ref.repository, ref.name, exact)
-        if cached.is_file():
+        if cached.is_file():  # a constraint resolved to a version already cached
             return cached
         tag = str(exact)
         manifest = self._json(f"{base}/manifests/{tag}", accept=_MANIFEST_TYPES)

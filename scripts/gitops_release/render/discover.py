@@ -24,17 +24,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property, partial
 
-from gitops_release import yamlnodes
 from gitops_release.config import CONFIG_FILE, Config, load_config_text
 from gitops_release.errors import GitopsReleaseError
 from gitops_release.render.argo import AppSource, might_hold_apps, parse_apps
-from gitops_release.render.confine import links_in_tree
+from gitops_release.render.chart_meta import CHART_FILE, DEPENDENCY_FILES, dependencies
+from gitops_release.render.confine import TreeLinks, links_in_tree
 from gitops_release.render.graph import KustomizeGraph, ParseCache, join
 from gitops_release.render.kustomization import KUSTOMIZATION_NAMES
 from gitops_release.render.model import Closure, HelmOptions, RenderRoot, RootKind
 from gitops_release.render.tree import Tree
 
-CHART_FILE = "Chart.yaml"
 _YAML_SUFFIXES = (".yaml", ".yml", ".json")
 
 
@@ -242,8 +241,11 @@ class RepoIndex:
         """Files a root reads through links inside the repository (they are outside its
         closure's own paths, yet a change to them changes what it renders)."""
         closure = self._closure(spec)
-        paths = (*self._checkout(closure), *closure.dirs, *closure.prefixes)
-        return links_in_tree(self.tree, paths).targets
+        return self._links(closure, self._checkout(closure)).targets
+
+    def _links(self, closure: Closure, checkout: tuple[str, ...]) -> TreeLinks:
+        """What the links on a root's paths mean (see `render.confine`)."""
+        return links_in_tree(self.tree, (*checkout, *closure.dirs, *closure.prefixes))
 
     # -- one root ----------------------------------------------------------------------------
 
@@ -301,7 +303,7 @@ class RepoIndex:
         checkout = self._checkout(closure)
         # Links inside the repository are followed (their targets are checked out too); a link
         # leaving it makes the root fail before anything is checked out or rendered.
-        links = links_in_tree(self.tree, (*checkout, *closure.dirs, *closure.prefixes))
+        links = self._links(closure, checkout)
         if links.problems:
             root = dataclasses.replace(root, escaping_links=links.problems)
         checkout = tuple(sorted({*checkout, *links.targets}))
@@ -368,20 +370,17 @@ class RepoIndex:
 
     def _file_dependencies(self, chart: str) -> list[str]:
         found = []
-        for name in (CHART_FILE, "requirements.yaml"):
+        for name in DEPENDENCY_FILES:
             text = self.tree.text(_inside(chart, name))
             if not text:
                 continue
             try:
-                docs = yamlnodes.compose_all(text, source=name, error=GitopsReleaseError)
+                listed = dependencies(text, source=name)
             except GitopsReleaseError:
-                continue
-            data = yamlnodes.to_python(docs[0]) if docs else None
-            deps = data.get("dependencies") if isinstance(data, dict) else None
-            for dep in deps if isinstance(deps, list) else ():
-                repo = dep.get("repository") if isinstance(dep, dict) else None
-                if isinstance(repo, str) and repo.startswith("file://"):
-                    target = join(chart, repo.removeprefix("file://"))
+                continue  # rendering reports it
+            for dependency in listed:
+                if dependency.repository.startswith("file://"):
+                    target = join(chart, dependency.repository.removeprefix("file://"))
                     if target is not None:
                         found.append(target)
         return found

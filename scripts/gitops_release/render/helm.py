@@ -3,22 +3,18 @@ process (`render.helm_sdk`). Both get the same inputs and give `helm template` o
 
 from __future__ import annotations
 
-import json
-import sys
 import threading
 import uuid
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from gitops_release.errors import RenderError
-from gitops_release.render import helm_sdk, tools
+from gitops_release.render import tools
 from gitops_release.render.helm_values import set_expression
 from gitops_release.render.model import HelmOptions, RenderRoot
 
 if TYPE_CHECKING:
     from gitops_release.render.chart_fetch import ChartFetcher
-
-_MAX_ERROR = 3000
 
 
 class HelmRenderer:
@@ -93,7 +89,9 @@ def _render_binary(
     }
     result = tools.run_tool(args, what=root.path or ".", env=env, timeout=timeout, scratch=scratch)
     if result.returncode != 0:
-        raise RenderError(f"helm template {root.path or '.'} failed: {_clip(result.err)}")
+        raise RenderError(
+            f"helm template {root.path or '.'} failed: {tools.error_text(result.err)}"
+        )
     return result.out
 
 
@@ -107,7 +105,6 @@ def _render_sdk(
     scratch: Path,
 ) -> str:
     request = {
-        "path": tools.trusted_entries(sys.path),
         "chart": str(chart),
         "value_files": [str(v) for v in value_files],
         "values": options.values,
@@ -116,20 +113,15 @@ def _render_sdk(
         "namespace": options.namespace,
         "include_crds": not options.skip_crds,
     }
-    # Isolated (-I: no current directory, script directory, PYTHON* variables or user site on
-    # sys.path) and started in the scratch directory: no module of the checkout can be imported.
-    result = tools.run_tool(
-        [sys.executable, "-I", "-c", helm_sdk.BOOTSTRAP],
+    result = tools.run_isolated(
+        "gitops_release.render.helm_sdk",
+        request,
         what=root.path or ".",
-        input=json.dumps(request).encode(),
         timeout=timeout,
         scratch=scratch,
     )
     if result.returncode != 0:
-        raise RenderError(f"helm template {root.path or '.'} failed: {_clip(result.err)}")
+        raise RenderError(
+            f"helm template {root.path or '.'} failed: {tools.error_text(result.err)}"
+        )
     return result.out
-
-
-def _clip(stderr: str) -> str:
-    text = stderr.strip() or "(no error output)"
-    return text if len(text) <= _MAX_ERROR else text[:_MAX_ERROR] + " …"

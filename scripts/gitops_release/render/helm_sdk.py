@@ -1,11 +1,10 @@
-"""Render one chart with helm-python-sdk in a child process (`python -I -c BOOTSTRAP`).
+"""Render one chart with helm-python-sdk in a child process (`render.tools.run_isolated`).
 
 The SDK renders in-process through a native library, which cannot be interrupted; running it in
 a child process gives every render the same timeout (and crash isolation) as the real tools.
 The request arrives as JSON on stdin, so values never appear on a command line; the rendered
-manifests go to stdout. The child runs isolated (`-I`) in a scratch directory and imports only
-from the directories the parent trusts (`render.tools.trusted_entries` of its `sys.path`): a
-`helm_python.py` planted in the checkout being rendered is never imported. Output matches
+manifests go to stdout. The child runs isolated: a `helm_python.py` planted in the checkout
+being rendered is never imported. Output matches
 `helm template --include-crds --skip-tests`: NOTES.txt and test templates are dropped.
 """
 
@@ -18,12 +17,6 @@ from typing import Any
 from gitops_release.render.helm_values import merge_all, set_expression
 
 SOURCE_PREFIX = "# Source: "
-# `python -I -c BOOTSTRAP`: put the parent's trusted import path first, then serve the request.
-BOOTSTRAP = (
-    "import json, sys; request = json.loads(sys.stdin.buffer.read()); "
-    "sys.path[:0] = request['path']; "
-    "from gitops_release.render.helm_sdk import serve; sys.exit(serve(request))"
-)
 
 
 def render(request: dict[str, Any]) -> str:

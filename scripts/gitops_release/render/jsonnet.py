@@ -23,14 +23,6 @@ from gitops_release.errors import RenderError
 from gitops_release.render import tools
 from gitops_release.render.model import JsonnetOptions
 
-# `python -I -c BOOTSTRAP`: put the parent's trusted import path first, then serve the request.
-BOOTSTRAP = (
-    "import json, sys; request = json.loads(sys.stdin.buffer.read()); "
-    "sys.path[:0] = request['path']; "
-    "from gitops_release.render.jsonnet import serve; sys.exit(serve(request))"
-)
-_MAX_ERROR = 3000
-
 
 def evaluate(
     files: Sequence[Path],
@@ -44,24 +36,17 @@ def evaluate(
     """The manifests (JSON texts) the jsonnet `files` produce, in order."""
     options = options or JsonnetOptions()
     request = {
-        "path": tools.trusted_entries(sys.path),
         "root": str(checkout.resolve()),
         "files": [str(f) for f in files],
         "tlas": [list(t) for t in options.tlas],
         "ext_vars": [list(v) for v in options.ext_vars],
         "libs": [str(checkout / lib) for lib in options.libs],
     }
-    result = tools.run_tool(
-        [sys.executable, "-I", "-c", BOOTSTRAP],
-        what=what,
-        input=json.dumps(request).encode(),
-        timeout=timeout,
-        scratch=scratch,
+    result = tools.run_isolated(
+        "gitops_release.render.jsonnet", request, what=what, timeout=timeout, scratch=scratch
     )
     if result.returncode != 0:
-        text = result.err.strip() or "(no error output)"
-        text = text if len(text) <= _MAX_ERROR else text[:_MAX_ERROR] + " …"
-        raise RenderError(f"jsonnet {what} failed: {text}")
+        raise RenderError(f"jsonnet {what} failed: {tools.error_text(result.err)}")
     documents: list[str] = json.loads(result.out)
     return documents
 

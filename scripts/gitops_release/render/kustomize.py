@@ -27,7 +27,6 @@ _LABEL_LINE = re.compile(rf"    {re.escape(BATCH_LABEL)}: ['\"]?(r\d+)['\"]?")
 # extra flags (Helm): roots using them are always rendered alone.
 _UNBATCHABLE = frozenset({"vars", "buildMetadata", "helmCharts", "helmChartInflationGenerator"})
 _HELM_FEATURES = frozenset({"helmCharts", "helmChartInflationGenerator"})
-_MAX_ERROR = 3000
 
 
 @dataclass(frozen=True)
@@ -64,13 +63,9 @@ def build(
         args += ["--enable-helm", "--helm-command", helm]
     result = tools.run_tool(args, what=root.path or ".", timeout=timeout, scratch=scratch)
     if result.returncode != 0:
-        raise RenderError(f"kustomize build {root.path or '.'} failed: {_error_text(result.err)}")
+        why = tools.error_text(result.err.strip().removeprefix("Error: "))
+        raise RenderError(f"kustomize build {root.path or '.'} failed: {why}")
     return result.out
-
-
-def _error_text(stderr: str) -> str:
-    text = stderr.strip().removeprefix("Error: ").strip() or "(no error output)"
-    return text if len(text) <= _MAX_ERROR else text[:_MAX_ERROR] + " …"
 
 
 def _wrapper(directory: Path, target: Path, root: RenderRoot, label: str | None) -> Path:

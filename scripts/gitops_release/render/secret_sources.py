@@ -11,7 +11,6 @@ Only regular files inside the checkout are read (never a link).
 
 from __future__ import annotations
 
-import base64
 import posixpath
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -19,7 +18,7 @@ from typing import Any
 
 from gitops_release import yamlnodes
 from gitops_release.diff.resources import parse_manifests
-from gitops_release.diff.secrets import secret_values
+from gitops_release.diff.secrets import secret_values, variants
 from gitops_release.errors import GitopsReleaseError
 from gitops_release.render.graph import join
 from gitops_release.render.kustomization import KUSTOMIZATION_NAMES
@@ -122,8 +121,4 @@ def _byte_lists(data: bytes) -> set[str]:
 
 def _variants(value: str) -> set[str]:
     value = value.strip()
-    if not value:
-        return set()
-    out = {value, base64.b64encode(value.encode()).decode()}
-    out.update(line.strip() for line in value.splitlines() if line.strip())
-    return out
+    return variants(value, encoded=False) if value else set()

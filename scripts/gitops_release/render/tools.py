@@ -3,12 +3,14 @@ the in-process `helm-python-sdk`."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import sys
 from collections.abc import Iterable, Mapping, Sequence
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from gitops_release import proc
 from gitops_release.errors import ProcessError, RenderError
@@ -120,6 +122,45 @@ def renderer_env(scratch: Path) -> dict[str, str]:
     env.update({"HOME": str(home), "TMPDIR": str(tmp)})
     env.update(go_runtime_env())
     return env
+
+
+MAX_ERROR = 3000  # characters of a tool's error output quoted in a render error
+
+
+def error_text(stderr: str) -> str:
+    """A tool's error output as a render error quotes it: trimmed, clipped, never empty."""
+    text = stderr.strip() or "(no error output)"
+    return text if len(text) <= MAX_ERROR else text[:MAX_ERROR] + " …"
+
+
+def run_isolated(
+    module: str,
+    request: Mapping[str, Any],
+    *,
+    what: str,
+    timeout: float,
+    scratch: Path,
+) -> proc.Completed:
+    """Run `module.serve(request)` in a child Python, as a renderer (`run_tool`).
+
+    The child is isolated (-I: no current directory, script directory, PYTHON* variables or
+    user site on sys.path), starts in `scratch`, and imports only from the directories this
+    process trusts (`trusted_entries` of its sys.path): no module planted in the checkout being
+    rendered is ever imported. The request goes as JSON on stdin, never on a command line.
+    """
+    bootstrap = (
+        "import json, sys; request = json.loads(sys.stdin.buffer.read()); "
+        "sys.path[:0] = request.pop('path'); "
+        f"from {module} import serve; sys.exit(serve(request))"
+    )
+    payload = {"path": trusted_entries(sys.path), **request}
+    return run_tool(
+        [sys.executable, "-I", "-c", bootstrap],
+        what=what,
+        input=json.dumps(payload).encode(),
+        timeout=timeout,
+        scratch=scratch,
+    )
 
 
 def run_tool(

@@ -172,25 +172,13 @@ def tree_from_directory(root: Path) -> Tree:
     Symbolic links are entries of their own, as git records them (also links to directories,
     which are not followed).
     """
-    files: dict[str, str] = {}
-    links: set[str] = set()
+    paths: list[str] = []
     for dirpath, dirnames, filenames in os.walk(root):
         base = Path(dirpath)
         linked_dirs = [d for d in dirnames if not d.startswith(".") and (base / d).is_symlink()]
         dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and d not in linked_dirs)
-        for name in (*filenames, *linked_dirs):
-            full = base / name
-            rel = full.relative_to(root).as_posix()
-            stat = full.lstat()
-            files[rel] = f"{rel}\0{stat.st_size}\0{stat.st_mtime_ns}"
-            if full.is_symlink():
-                links.add(rel)
-    return Tree(
-        files=files,
-        store=DirectoryBlobStore(root),
-        label=str(root),
-        symlinks=frozenset(links),
-    )
+        paths += ((base / name).relative_to(root).as_posix() for name in (*filenames, *linked_dirs))
+    return _tree_on_disk(root, paths)
 
 
 def tree_from_worktree(root: Path) -> Tree:
@@ -203,12 +191,16 @@ def tree_from_worktree(root: Path) -> Tree:
     )  # fmt: skip
     if listing.returncode != 0:
         return tree_from_directory(root)
+    paths = [raw.decode("utf-8", errors="surrogateescape") for raw in listing.stdout.split(b"\0")]
+    return _tree_on_disk(root, [p for p in paths if p])
+
+
+def _tree_on_disk(root: Path, paths: Iterable[str]) -> Tree:
+    """The tree of these files under `root` (blob ids from path, size and mtime; links kept as
+    links). Paths that are gone, or are directories (submodules), are left out."""
     files: dict[str, str] = {}
     links: set[str] = set()
-    for raw in listing.stdout.split(b"\0"):
-        if not raw:
-            continue
-        rel = raw.decode("utf-8", errors="surrogateescape")
+    for rel in paths:
         full = root / rel
         try:
             stat = full.lstat()
