@@ -312,7 +312,8 @@ def check_repo(
     )
     plan = plan_diff(request)
     heads = tuple(p.head for p in plan.roots if p.head is not None)
-    rendered = render_commits(repo, [Revision(HEAD, plan.head_commit, heads)], timeout=plan.timeout)
+    revision = Revision(HEAD, plan.head_commit, heads, plan.head_tree)
+    rendered = render_commits(repo, [revision], timeout=plan.timeout)
     git = Git(repo)
     config = config_at_commit(git, plan.head_commit)
     with tempfile.TemporaryDirectory(prefix="gitops-release-check-") as scratch:

@@ -88,6 +88,9 @@ class DiffPlan:
     timeout: float
     unrendered: tuple[str, ...] = ()
     unrendered_notes: tuple[tuple[str, str], ...] = ()
+    # The snapshots the plan was made from: rendering writes their files from the same blobs.
+    base_tree: Tree | None = None
+    head_tree: Tree | None = None
 
 
 def plan_diff(request: DiffRequest) -> DiffPlan:
@@ -117,7 +120,10 @@ def plan_diff(request: DiffRequest) -> DiffPlan:
     timeout = request.timeout or (
         head_config.render_timeout if head_config else DEFAULT_RENDER_TIMEOUT
     )
-    return DiffPlan(request, base_commit, head_commit, changed, roots, timeout, unrendered, notes)
+    return DiffPlan(
+        request, base_commit, head_commit, changed, roots, timeout, unrendered, notes,
+        base_tree=base_tree, head_tree=head_tree,
+    )  # fmt: skip
 
 
 _MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
@@ -172,8 +178,8 @@ def render_plan(plan: DiffPlan) -> dict[tuple[str, str], Rendered]:
     return render_commits(
         plan.request.repo,
         [
-            Revision(BASE, plan.base_commit, base_roots),
-            Revision(HEAD, plan.head_commit, head_roots),
+            Revision(BASE, plan.base_commit, base_roots, plan.base_tree),
+            Revision(HEAD, plan.head_commit, head_roots, plan.head_tree),
         ],
         timeout=plan.timeout,
         workers=plan.request.workers,

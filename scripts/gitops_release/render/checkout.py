@@ -1,5 +1,6 @@
-"""Render whole snapshots: a git revision (through a temporary worktree) or a plain directory,
-and write the results to a directory, one file per root (the input of the gates)."""
+"""Render whole snapshots: a git revision (its files written to a scratch directory from the
+object database) or a plain directory, and write the results to a directory, one file per root
+(the input of the gates)."""
 
 from __future__ import annotations
 
@@ -13,11 +14,11 @@ from pathlib import Path
 from gitops_release.config.model import DEFAULT_RENDER_TIMEOUT
 from gitops_release.diff.secrets import redact_text
 from gitops_release.render.discover import ConfigRoots, RepoIndex, config_at
+from gitops_release.render.materialize import materialize, scratch_directory
 from gitops_release.render.model import RenderRoot
 from gitops_release.render.revisions import resolve_commit
 from gitops_release.render.run import Rendered, RenderJob, render_many, render_roots
 from gitops_release.render.tree import GitBlobStore, Tree, tree_from_directory, tree_from_git
-from gitops_release.render.worktree import temporary_worktrees
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
@@ -47,28 +48,29 @@ def render_revision(
     timeout: float | None = None,
     workers: int | None = None,
 ) -> SnapshotRender:
-    """Render the roots of a revision (all, or those with the given keys) from a worktree."""
+    """Render the roots of a revision (all, or those with the given keys)."""
     commit = resolve_commit(repo, rev)
     tree = tree_from_git(repo, commit, store=GitBlobStore(repo))
     config = config_at(tree)
     index = RepoIndex(tree, config_roots=ConfigRoots.from_config(config))
     roots = select_roots(index, keys)
     limit = timeout or (config.render_timeout if config else DEFAULT_RENDER_TIMEOUT)
-    with temporary_worktrees(repo) as worktrees:
-        checkout = worktrees.add("render", commit, paths=checkout_paths(roots))
-        rendered = render_roots(
-            checkout, roots, timeout=limit, scratch=worktrees.scratch, workers=workers
-        )
+    with scratch_directory() as scratch:
+        checkout = materialize(tree, checkout_paths(roots), scratch / "render")
+        rendered = render_roots(checkout, roots, timeout=limit, scratch=scratch, workers=workers)
     return SnapshotRender(commit, roots, rendered)
 
 
 @dataclass(frozen=True)
 class Revision:
-    """Roots to render at one commit; `label` tells the results apart (e.g. base / head)."""
+    """Roots to render at one commit; `label` tells the results apart (e.g. base / head).
+
+    `tree` is the commit's snapshot when the caller has it (its blobs are then read once)."""
 
     label: str
     commit: str
     roots: tuple[RenderRoot, ...]
+    tree: Tree | None = None
 
 
 def render_commits(
@@ -80,21 +82,25 @@ def render_commits(
 ) -> dict[tuple[str, str], Rendered]:
     """Render roots at several commits in one pool: (label, root key) → result.
 
-    Each commit gets a worktree with just the paths its roots need; all are removed on exit.
+    Each commit's files that its roots need are written to a scratch directory, removed on exit.
     """
     wanted = [r for r in revisions if r.roots]
     if not wanted:
         return {}
-    with temporary_worktrees(repo) as worktrees:
+    store = GitBlobStore(repo)
+    with scratch_directory() as scratch:
 
         def checkout(revision: Revision) -> RenderJob:
-            paths = checkout_paths(revision.roots)
-            path = worktrees.add(revision.label, revision.commit, paths=paths)
+            tree = revision.tree or tree_from_git(repo, revision.commit, store=store)
+            path = materialize(tree, checkout_paths(revision.roots), scratch / revision.label)
             return RenderJob(revision.label, path, revision.roots)
 
-        with ThreadPoolExecutor(max_workers=len(wanted)) as pool:
-            jobs = list(pool.map(checkout, wanted))
-        return render_many(jobs, timeout=timeout, scratch=worktrees.scratch, workers=workers)
+        if len(wanted) == 1:
+            jobs = [checkout(wanted[0])]
+        else:
+            with ThreadPoolExecutor(max_workers=len(wanted)) as pool:
+                jobs = list(pool.map(checkout, wanted))
+        return render_many(jobs, timeout=timeout, scratch=scratch, workers=workers)
 
 
 def render_directory(

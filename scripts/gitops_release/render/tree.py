@@ -32,6 +32,10 @@ class BlobStore(Protocol):
         """The UTF-8 text of each blob (None for binary or undecodable content)."""
         ...  # pragma: no cover
 
+    def contents(self, blob_ids: Iterable[str]) -> Mapping[str, bytes]:
+        """The bytes of each blob (binary files included); a missing blob is left out."""
+        ...  # pragma: no cover
+
 
 @dataclass(frozen=True)
 class Tree:
@@ -128,6 +132,9 @@ class MemoryBlobStore:
     def texts(self, blob_ids: Iterable[str]) -> Mapping[str, str | None]:
         return {b: self._blobs.get(b) for b in blob_ids}
 
+    def contents(self, blob_ids: Iterable[str]) -> Mapping[str, bytes]:
+        return {b: self._blobs[b].encode() for b in blob_ids if b in self._blobs}
+
 
 def tree_from_texts(texts: Mapping[str, str], *, label: str = "memory") -> Tree:
     """A tree of the given files (path → text); blob ids are content hashes."""
@@ -163,6 +170,16 @@ class DirectoryBlobStore:
             with self._lock:
                 self._cache[blob] = text
             out[blob] = text
+        return out
+
+    def contents(self, blob_ids: Iterable[str]) -> Mapping[str, bytes]:
+        out: dict[str, bytes] = {}
+        for blob in blob_ids:
+            path = self._root / blob.split("\0", 1)[0]
+            try:
+                out[blob] = os.fsencode(path.readlink()) if path.is_symlink() else path.read_bytes()
+            except OSError:
+                continue
         return out
 
 
@@ -238,20 +255,43 @@ class GitBlobStore:
         with self._lock:
             return {b: self._cache.get(b) for b in wanted}
 
+    def contents(self, blob_ids: Iterable[str]) -> Mapping[str, bytes]:
+        """Bytes of the blobs: texts already read are encoded again (they were decoded as
+        strict UTF-8, so the bytes are the same); the rest is read in one batch, not cached."""
+        out: dict[str, bytes] = {}
+        missing: list[str] = []
+        with self._lock:
+            for blob in set(blob_ids):
+                text = self._cache.get(blob)
+                if text is None:
+                    missing.append(blob)
+                else:
+                    out[blob] = text.encode()
+        if missing:
+            out.update(read_blobs(self._repo, sorted(missing)))
+        return out
+
     def _fetch(self, blob_ids: list[str]) -> dict[str, str | None]:
-        result = Git(self._repo).run(
-            "cat-file",
-            "--batch",
-            input="".join(f"{b}\n" for b in blob_ids).encode(),
-            timeout=GIT_TIMEOUT,
-            summary="could not read files from the git object database",
-        )
-        return parse_cat_file_batch(result.stdout)
+        found = read_blobs(self._repo, blob_ids)
+        return {b: _decode(found[b]) if b in found else None for b in blob_ids}
 
 
-def parse_cat_file_batch(data: bytes) -> dict[str, str | None]:
-    """Parse `git cat-file --batch` output: `<id> <type> <size>\\n<content>\\n` per object."""
-    out: dict[str, str | None] = {}
+def read_blobs(repo: Path, blob_ids: Iterable[str]) -> dict[str, bytes]:
+    """The bytes of each blob, from one `git cat-file --batch` (missing objects left out)."""
+    result = Git(repo).run(
+        "cat-file",
+        "--batch",
+        input="".join(f"{b}\n" for b in blob_ids).encode(),
+        timeout=GIT_TIMEOUT,
+        summary="could not read files from the git object database",
+    )
+    return parse_cat_file_batch(result.stdout)
+
+
+def parse_cat_file_batch(data: bytes) -> dict[str, bytes]:
+    """Parse `git cat-file --batch` output: `<id> <type> <size>\\n<content>\\n` per object
+    (blobs only: other objects and missing ones are left out)."""
+    out: dict[str, bytes] = {}
     pos = 0
     while pos < len(data):
         eol = data.index(b"\n", pos)
@@ -260,7 +300,8 @@ def parse_cat_file_batch(data: bytes) -> dict[str, str | None]:
         if len(header) != 3:  # "<id> missing"
             continue
         size = int(header[2])
-        out[header[0]] = _decode(data[pos : pos + size]) if header[1] == "blob" else None
+        if header[1] == "blob":
+            out[header[0]] = data[pos : pos + size]
         pos += size + 1
     return out
 

@@ -19,9 +19,9 @@ from pathlib import Path
 
 from gitops_release.errors import GitError
 from gitops_release.git import Git
+from gitops_release.render.materialize import SCRATCH_PREFIX
 
 GIT_TIMEOUT = 300.0
-SCRATCH_PREFIX = "gitops-release-"
 # Our checkouts must not run the user's hooks or fetch LFS objects (no network while rendering).
 _QUIET = ("-c", "core.hooksPath=/dev/null", "-c", "advice.detachedHead=false")
 _ENV = {"GIT_LFS_SKIP_SMUDGE": "1", "GIT_LITERAL_PATHSPECS": "1"}

@@ -1,4 +1,5 @@
-"""Temporary worktrees leave nothing behind; plain directories render in place."""
+"""Revisions are written from git objects, temporary worktrees leave nothing behind, and plain
+directories render in place."""
 
 from __future__ import annotations
 
@@ -7,7 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from gitops_release.render.checkout import render_directory, write_rendered
+from gitops_release.errors import RenderError
+from gitops_release.render.checkout import render_directory, render_revision, write_rendered
+from gitops_release.render.materialize import materialize
+from gitops_release.render.tree import GitBlobStore, MemoryBlobStore, Tree, tree_from_git
 from gitops_release.render.worktree import temporary_worktrees
 
 from .repos import apps_repo, git
@@ -54,3 +58,39 @@ def test_render_a_plain_checkout_in_place(tmp_path: Path) -> None:
     text = (tmp_path / "out" / "apps_web_overlays_staging.yaml").read_text(encoding="utf-8")
     assert "namespace: web-staging" in text
     assert git(repo, "status", "--porcelain") == ""
+
+
+def test_a_revision_is_written_from_the_object_database(tmp_path: Path) -> None:
+    repo = apps_repo(tmp_path / "repo")
+    (repo / "charts/app/charts").mkdir(parents=True)
+    binary = bytes(range(256)) * 4
+    (repo / "charts/app/charts/dep-1.0.0.tgz").write_bytes(binary)
+    (repo / "apps/web/linked").symlink_to("base")
+    git(repo, "add", "-A")
+    git(repo, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "more")
+    commit = git(repo, "rev-parse", "HEAD")
+    tree = tree_from_git(repo, commit, store=GitBlobStore(repo))
+    dest = tmp_path / "out"
+    materialize(tree, ["charts/app", "apps/web/linked", "apps/web/base/deployment.yaml"], dest)
+    assert (dest / "charts/app/charts/dep-1.0.0.tgz").read_bytes() == binary
+    assert (dest / "apps/web/linked").readlink() == Path("base")
+    assert (dest / "apps/web/base/deployment.yaml").read_bytes() == (
+        repo / "apps/web/base/deployment.yaml"
+    ).read_bytes()
+    assert not (dest / "apps/worker").exists()
+    # Rendering a revision registers nothing in the repository.
+    assert render_revision(repo, "HEAD").failed == ()
+    assert git(repo, "worktree", "list", "--porcelain").count("worktree ") == 1
+    assert not (repo / ".git/worktrees").exists()
+
+
+def test_paths_leaving_the_directory_or_missing_blobs_are_refused(tmp_path: Path) -> None:
+    store = MemoryBlobStore({"a": "x"})
+    for bad in ("../escape.yaml", "/etc/passwd", "a//b.yaml", "a/./b.yaml"):
+        tree = Tree(files={bad: "a"}, store=store, label="test")
+        with pytest.raises(RenderError, match="not a path inside the repository"):
+            materialize(tree, [bad], tmp_path / "out")
+    missing = Tree(files={"app.yaml": "gone"}, store=store, label="abc123")
+    with pytest.raises(RenderError, match="app.yaml of abc123 is missing"):
+        materialize(missing, ["app.yaml"], tmp_path / "out")
+    assert not (tmp_path / "escape.yaml").exists()

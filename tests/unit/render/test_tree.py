@@ -17,4 +17,4 @@ def test_listing_helpers() -> None:
 
 def test_cat_file_batch_output() -> None:
     data = b"aaa blob 5\nhello\nbbb missing\nccc blob 3\n\x00\x01\x02\n"
-    assert parse_cat_file_batch(data) == {"aaa": "hello", "ccc": None}
+    assert parse_cat_file_batch(data) == {"aaa": b"hello", "ccc": b"\x00\x01\x02"}
