@@ -19,6 +19,7 @@ from pathlib import Path
 
 from gitops_release.flows.bump import BumpRequest, bump
 from gitops_release.github import connect
+from gitops_release.image import parse
 from gitops_release.testing import FakeGitHub, Token
 
 TOKEN = "bench-token-0123456789abcdef"
@@ -91,7 +92,7 @@ def time_bump(github: FakeGitHub, repo: str, tag: str) -> float:
     request = BumpRequest(
         manifest_repo=repo,
         env="staging",
-        image=f"ghcr.io/acme/web:{tag}",
+        image=parse(f"ghcr.io/acme/web:{tag}"),
         git_url=github.clone_url(repo),
         token=TOKEN,
     )

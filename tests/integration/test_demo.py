@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from github import Auth, Github
 
-from gitops_release.flows.demo import DEMO_TOKEN
+from gitops_release.demo import DEMO_TOKEN
 from gitops_release.testing import FakeGitHub, Token
 from tests.conftest import RunCli
 

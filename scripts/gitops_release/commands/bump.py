@@ -53,13 +53,14 @@ def bump_cmd(
     """Open or update the manifest-repo PR that deploys IMAGE to ENV."""
     from gitops_release.flows.bump import BumpRequest, Source, bump  # noqa: PLC0415
     from gitops_release.github import connect  # noqa: PLC0415
+    from gitops_release.image import parse  # noqa: PLC0415
 
     repo = common.repo_name(manifest_repo)
     secret = common.token(token_env)
     request = BumpRequest(
         manifest_repo=repo,
         env=env,
-        image=image_ref,
+        image=parse(image_ref),
         app=app,
         git_url=common.git_url(git_url, repo, api_url),
         base=base,

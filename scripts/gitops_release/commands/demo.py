@@ -9,6 +9,6 @@ import click
 @click.option("--keep", is_flag=True, help="Keep the temporary copy and print its path.")
 def demo_cmd(*, keep: bool) -> None:
     """Run gitops-release on a bundled example manifest repo (no GitHub needed)."""
-    from gitops_release.flows.demo import run_demo  # noqa: PLC0415
+    from gitops_release.demo import run_demo  # noqa: PLC0415
 
     run_demo(echo=click.echo, keep=keep)

@@ -101,9 +101,11 @@ def promote_cmd(
     as_json: bool,
 ) -> None:
     """Open one production PR per change merged into the staging branch."""
-    from gitops_release.flows.bump import BumpRequest  # noqa: PLC0415
     from gitops_release.flows.promote import PromoteRequest, promote  # noqa: PLC0415
-    from gitops_release.flows.promote_app import PromoteAppRequest, promote_app  # noqa: PLC0415
+    from gitops_release.flows.promote.directory import (  # noqa: PLC0415
+        PromoteAppRequest,
+        promote_app,
+    )
     from gitops_release.github import connect  # noqa: PLC0415
 
     repo = common.repo_name(manifest_repo)
@@ -111,21 +113,16 @@ def promote_cmd(
     forge = connect(common.api_url(api_url), secret, repo)
     url = common.git_url(git_url, repo, api_url)
     if app is not None:
-        bump_request = BumpRequest(
-            manifest_repo=repo,
-            env=to_env or "",
-            image="",
-            git_url=url,
-            base=base,
-            dry_run=dry_run,
-            token=secret,
-        )
-        result, target = promote_app(
-            PromoteAppRequest(bump_request, app, from_env, to_env, token=secret), forge
-        )
-        data = output.promote_app_json(result, from_env, target)
+        promoted = promote_app(
+            PromoteAppRequest(
+                manifest_repo=repo, git_url=url, app=app, from_env=from_env, to_env=to_env,
+                base=base, dry_run=dry_run, token=secret,
+            ),
+            forge,
+        )  # fmt: skip
+        data = output.promote_app_json(promoted.bump, from_env, promoted.to_env)
         actions_io.set_outputs(output.promote_outputs(data))
-        click.echo(output.dumps(data) if as_json else output.bump_text(result))
+        click.echo(output.dumps(data) if as_json else output.bump_text(promoted.bump))
         return
     event = _push_event()
     sha = sha or event.get("after")
@@ -164,7 +161,7 @@ def promote_cmd(
     failed = [p for p in result_all.promotions if p.action == "conflict" and not p.pull_request]
     if failed:
         from gitops_release.flows.promote import PromotionConflict  # noqa: PLC0415
-        from gitops_release.promotion import manual_commands  # noqa: PLC0415
+        from gitops_release.flows.promote.text import manual_commands  # noqa: PLC0415
 
         if all(p.source_pull_request for p in failed):
             where = "the source pull request has a comment with the commands to promote it by hand"

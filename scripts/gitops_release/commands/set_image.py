@@ -41,12 +41,13 @@ def set_image_cmd(
 ) -> None:
     """Set an app's image for one environment, changing only the tag/digest tokens."""
     from gitops_release.flows.set_image import SetImageRequest, set_image  # noqa: PLC0415
+    from gitops_release.image import parse  # noqa: PLC0415
 
     result = set_image(
         SetImageRequest(
             repo=common.existing_directory(repo),
             env=env,
-            image=image_ref,
+            image=parse(image_ref),
             app=app,
             allow_downgrade=allow_downgrade,
             dry_run=dry_run,

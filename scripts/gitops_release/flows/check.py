@@ -14,8 +14,8 @@ from gitops_release.config import Config
 from gitops_release.config.model import DEFAULT_RENDER_TIMEOUT
 from gitops_release.edit import inside
 from gitops_release.errors import ConfigError, GitopsReleaseError, ManifestError
-from gitops_release.flows.branches import config_at_commit
 from gitops_release.flows.diff import HEAD, DiffRequest, head_renders, plan_diff
+from gitops_release.flows.session import config_at_commit
 from gitops_release.gates import Finding, GateReport, GateSettings, Problem, run_gates
 from gitops_release.gates.model import make_report
 from gitops_release.gates.polaris.builtin_checks import BUILTIN_CHECKS

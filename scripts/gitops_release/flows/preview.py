@@ -20,9 +20,9 @@ from gitops_release.config import Config
 from gitops_release.diff.markdown import MARKER, build_comment, build_job_summary
 from gitops_release.diff.model import DiffResult
 from gitops_release.errors import ConfigError, GitError
-from gitops_release.flows.branches import config_at_commit
 from gitops_release.flows.check import CheckOptions, gate_renders, with_polaris_from_git
 from gitops_release.flows.diff import DiffRequest, compare, head_renders, plan_diff, render_plan
+from gitops_release.flows.session import config_at_commit
 from gitops_release.gates import GateReport, reporters
 from gitops_release.git import Git, auth_env, credentials_for
 from gitops_release.github import Comment, Forge, PullRequest

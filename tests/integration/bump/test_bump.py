@@ -146,12 +146,13 @@ def test_partial_sparse_clone(
     from gitops_release.flows.bump import BumpRequest
     from gitops_release.flows.bump import bump as run_bump
     from gitops_release.github import connect
+    from gitops_release.image import parse
 
     workdir = tmp_path / "clone"
     request = BumpRequest(
         manifest_repo=manifest_repo.name,
         env="staging",
-        image=f"{WEB}:1.4.2",
+        image=parse(f"{WEB}:1.4.2"),
         git_url=manifest_repo.git_url,
         token=fake_github_token,
         workdir=workdir,

@@ -8,6 +8,7 @@ from github import Github
 from gitops_release.errors import GitHubError
 from gitops_release.flows.bump import BumpRequest, bump
 from gitops_release.github import connect
+from gitops_release.image import parse
 from gitops_release.testing import BeforeRequest, RejectPush, ServerError
 from tests.conftest import RunCli
 from tests.integration.conftest import ManifestRepo
@@ -60,7 +61,7 @@ def test_a_branch_that_could_not_be_deleted_is_named_and_adopted_next_time(
     request = BumpRequest(
         manifest_repo=manifest_repo.name,
         env="staging",
-        image=f"{WEB}:1.5.0",
+        image=parse(f"{WEB}:1.5.0"),
         git_url=manifest_repo.git_url,
         token=manifest_repo.token,
     )

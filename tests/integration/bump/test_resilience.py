@@ -11,6 +11,7 @@ from github import Github
 
 from gitops_release.flows.bump import BumpRequest, BumpResult, bump
 from gitops_release.github import connect
+from gitops_release.image import parse
 from gitops_release.testing import BeforeRequest, FakeGitHub, SecondaryRateLimit, ServerError
 from tests.integration.conftest import ManifestRepo, git, make_source_repo
 
@@ -22,7 +23,7 @@ def run_bump(repo: ManifestRepo, image: str, **kwargs: object) -> BumpResult:
     request = BumpRequest(
         manifest_repo=repo.name,
         env=kwargs.pop("env", "staging"),
-        image=image,  # type: ignore[arg-type]
+        image=parse(image),
         git_url=repo.git_url,
         token=repo.token,
         **kwargs,  # type: ignore[arg-type]

@@ -1,83 +1,16 @@
-"""Pure pieces of promotion: what a change is, when to skip it, and what the PR says."""
+"""What a promotion says: the production pull request's title and body, the commands to
+promote a conflicted change by hand, and the comment on the source pull request. Pure."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 
-from gitops_release import globs, trailers
+from gitops_release.flows.promote.changes import Change, ImageChange
 from gitops_release.github import PullRequest
 
-SKIP_LABEL = "no-promote"
-SKIP_MARK = "[skip promote]"
 PROMOTION_LABEL = "promotion"
 CONFLICT_LABEL = "promotion-conflict"
 MARKER = "<!-- gitops-release:promote -->"
-_TRAILER_LINE = re.compile(r"^(Gitops-Release-[A-Za-z-]+):\s*(.+)$", re.MULTILINE)
-
-
-@dataclass(frozen=True)
-class Change:
-    """One staging change to promote: a merge commit (mainline 1), or one or more commits."""
-
-    commits: tuple[str, ...]
-    mainline: bool  # cherry-pick with -m 1
-    subject: str
-    messages: tuple[str, ...]
-
-    @property
-    def head(self) -> str:
-        return self.commits[-1]
-
-    @property
-    def short(self) -> str:
-        return self.head[:7]
-
-
-@dataclass(frozen=True)
-class ImageChange:
-    app: str
-    image: str
-    previous: str | None
-
-
-def image_changes(messages: Sequence[str]) -> tuple[ImageChange, ...]:
-    """Image bumps recorded in gitops-release trailers anywhere in the change's messages.
-
-    Trailers are looked for on any line, not only in the last paragraph: a squash merge puts the
-    original commit messages, trailers included, into the body of one commit.
-    """
-    found: dict[str, ImageChange] = {}
-    for message in messages:
-        pairs: dict[str, str] = {}
-        for key, value in _TRAILER_LINE.findall(message):
-            pairs[key] = value.strip()
-            if key == trailers.IMAGE and trailers.APP in pairs:
-                app = pairs[trailers.APP]
-                found[app] = ImageChange(app, value.strip(), pairs.get(trailers.PREVIOUS))
-        if trailers.APP in pairs and trailers.IMAGE in pairs:
-            app = pairs[trailers.APP]
-            found[app] = ImageChange(app, pairs[trailers.IMAGE], pairs.get(trailers.PREVIOUS))
-    return tuple(found.values())
-
-
-def skip_reason(
-    change: Change, source: PullRequest | None, files: Sequence[str], exclude: Sequence[str]
-) -> str | None:
-    if source is not None and SKIP_LABEL in source.labels:
-        return f"the source pull request #{source.number} has the label '{SKIP_LABEL}'"
-    if any(SKIP_MARK in message for message in change.messages):
-        return f"the commit message contains '{SKIP_MARK}'"
-    if files and exclude and all(globs.matches(f, exclude) for f in files):
-        return "every changed file is excluded from promotion (promote.exclude)"
-    if not files:
-        return "the change has no file changes"
-    return None
-
-
-def branch_for(change: Change, source: PullRequest | None) -> str:
-    return f"gitops-release/promote/{source.number if source else change.short}"
 
 
 def title_for(

@@ -19,6 +19,7 @@ from gitops_release.flows.promote import PromoteRequest, promote
 from gitops_release.flows.set_image import SetImageRequest, set_image
 from gitops_release.git import Git, auth_env
 from gitops_release.github import GitHubForge, connect
+from gitops_release.image import parse
 from gitops_release.testing import FakeGitHub, Token
 
 Echo = Callable[[str], None]
@@ -109,7 +110,7 @@ def _local_edit(workdir: Path, echo: Echo) -> None:
     echo("== 1. set-image on a local checkout: only the tag tokens change")
     image = "ghcr.io/acme/api:2.1.0"
     echo(f"$ gitops-release set-image --repo {repo} --env production --image {image}")
-    result = set_image(SetImageRequest(repo=repo, env="production", image=image))
+    result = set_image(SetImageRequest(repo=repo, env="production", image=parse(image)))
     for edit in result.edits:
         echo(f"  {edit.file}:{edit.line}  {edit.old} → {edit.new}")
     echo(result.diff().rstrip("\n"))
@@ -171,7 +172,7 @@ def _bump(forge: GitHubForge, url: str, token: str, image: str, echo: Echo, cli:
         BumpRequest(
             manifest_repo=REPO,
             env="staging",
-            image=image,
+            image=parse(image),
             git_url=url,
             token=token,
             labels=("deploy",),

@@ -1,0 +1,222 @@
+"""The one pull request per (environment, app) that sets an image: the step `bump` is, and that
+directory-mode promotion (and every later flow that proposes an image) reuses.
+
+plan    — on a sparse checkout of the base: the config, the app's targets, the planned edit;
+apply   — commit it on a branch rebuilt from the current base (trailers record the change);
+publish — `publish.publish`: lease push when the tree differs, upsert the PR, labels, reviewers,
+          auto-merge; rebuilt and retried when the branch moved.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from gitops_release import image as images
+from gitops_release import trailers
+from gitops_release.config import App, Config
+from gitops_release.edit import FileChange, resolve_app, write_atomically
+from gitops_release.edit.checkout import plan_on_checkout, targets_of, unified_diff
+from gitops_release.edit.model import Edit
+from gitops_release.flows.image_pr_text import (
+    Source,
+    commit_message,
+    describe_commit,
+    pr_body,
+    pr_title,
+)
+from gitops_release.flows.publish import PullSpec, describe_pull, publish, with_retries
+from gitops_release.flows.session import ManifestCheckout
+from gitops_release.git import BOT, Identity
+from gitops_release.github import PullRequest
+from gitops_release.image import ImageRef
+
+Action = Literal["created", "updated", "unchanged"]
+MAX_ATTEMPTS = 4
+
+
+@dataclass(frozen=True)
+class BumpRequest:
+    manifest_repo: str
+    env: str
+    image: ImageRef
+    git_url: str
+    app: str | None = None
+    base: str | None = None
+    labels: tuple[str, ...] = ()
+    reviewers: tuple[str, ...] = ()
+    auto_merge: bool = False
+    source: Source = field(default_factory=Source)
+    allow_downgrade: bool = False
+    dry_run: bool = False
+    identity: Identity = BOT
+    token: str = field(default="", repr=False)
+    workdir: Path | None = None  # keep the clone here (debugging, tests); default: a temp dir
+
+
+@dataclass(frozen=True)
+class BumpResult:
+    action: Action
+    app: str
+    env: str
+    image: str
+    base: str
+    branch: str
+    previous_image: str | None
+    edits: tuple[Edit, ...]
+    pull_request: PullRequest | None
+    commit: str | None
+    pushed: bool
+    dry_run: bool
+    reason: str = ""
+    warnings: tuple[str, ...] = ()
+    diff: str = ""
+
+
+def branch_name(env: str, app: str) -> str:
+    return f"gitops-release/{env}/{app}"
+
+
+def config_and_base(session: ManifestCheckout, env: str, base: str | None) -> tuple[Config, str]:
+    """The config as it is on the environment's branch, and that branch (`base` overrides it)."""
+    probe = base or session.default_branch
+    config = session.config_on(probe)
+    branch = base or config.environment(env).branch or session.default_branch
+    if branch != probe:
+        config = session.config_on(branch)
+        config.environment(env)
+    return config, branch
+
+
+def propose_image(
+    session: ManifestCheckout, config: Config, base: str, request: BumpRequest
+) -> BumpResult:
+    """Open or update the pull request that sets `request.image` on `request.env`."""
+    app = resolve_app(config, request.image, request.app)
+    # Only the config and this app's targets are checked out (and so fetched).
+    paths = [".gitops-release.yaml", *(t.path for t in targets_of(config, app, request.env))]
+    branch = branch_name(request.env, app.name)
+    return with_retries(
+        lambda: _attempt(session, config, app, base, branch, paths, request),
+        attempts=MAX_ATTEMPTS,
+        what=f"the branch {branch}",
+        hint="another bump of the same app is running; run again",
+    )
+
+
+def _attempt(
+    session: ManifestCheckout,
+    config: Config,
+    app: App,
+    base: str,
+    branch: str,
+    paths: list[str],
+    request: BumpRequest,
+) -> BumpResult | None:
+    git, forge, ref = session.git, session.forge, request.image
+    heads = session.heads(refresh=True)
+    base_sha = session.branch_head(base)
+    remote = heads.get(branch)
+    git.fetch_branches(base, *([branch] if remote else []))
+    git.sparse_checkout(base_sha, paths)
+    changes = plan_on_checkout(
+        git.cwd, config, app, env=request.env, ref=ref, allow_downgrade=request.allow_downgrade
+    )
+    edits = tuple(e for c in changes for e in c.edits)
+    previous = next((e.old_image for e in edits if e.old_image), None)
+    result = _Outcome(request, app.name, base, branch, previous, edits, changes).result
+    existing = forge.find_open_pull(branch, base)
+    if not any(c.changed for c in changes):
+        reason = f"{request.env} already runs {ref}"
+        return result("unchanged", existing, None, pushed=False, reason=reason)
+    write_atomically(git.cwd, changes)
+    message = commit_message(app.name, request.env, str(ref), previous, edits, request.source)
+    commit = git.commit_all(message, request.identity)
+
+    def describe(head: str) -> tuple[str, str] | None:
+        return describe_commit(git.message(head), base, request.source.server_url)
+
+    newer = _newer_on_branch(session, remote, ref) if remote is not None else None
+    if newer is not None and remote is not None:
+        pull = describe_pull(session, existing, branch, remote, describe)
+        reason = f"{branch} already carries the newer {newer}"
+        return result("unchanged", pull, None, pushed=False, reason=reason)
+    if request.dry_run:
+        unchanged = remote is not None and git.tree_of(remote) == git.tree_of(commit)
+        action: Action = "unchanged" if unchanged and existing else "updated"
+        if not existing:
+            action = "created"
+        return result(action, existing, commit, pushed=False, reason="dry run: nothing published")
+    spec = PullSpec(
+        branch=branch,
+        base=base,
+        title=pr_title(app.name, request.env, str(ref)),
+        body=pr_body(app.name, request.env, str(ref), previous, edits, request.source, base),
+        labels=request.labels,
+        reviewers=request.reviewers,
+        auto_merge=request.auto_merge,
+    )
+    published = publish(session, spec, commit, remote, existing, describe=describe)
+    if published is None:
+        return None  # the branch moved: rebuild from the current base
+    return result(
+        published.action, published.pull, published.commit, pushed=published.pushed,
+        warnings=published.warnings,
+    )  # fmt: skip
+
+
+def _newer_on_branch(session: ManifestCheckout, remote: str, ref: ImageRef) -> str | None:
+    """The image on the PR branch when it is a strictly newer semver than ours."""
+    found = trailers.parse_trailers(session.git.message(remote)).get(trailers.IMAGE, [])
+    if not found:
+        return None
+    try:
+        theirs = images.parse(found[-1])
+    except Exception:
+        return None
+    mine, other = images.semver_of(ref.tag), images.semver_of(theirs.tag)
+    if mine is not None and other is not None and other > mine:
+        return str(theirs)
+    return None
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    """What is known once the edit is planned; `result()` adds how it was published."""
+
+    request: BumpRequest
+    app: str
+    base: str
+    branch: str
+    previous: str | None
+    edits: tuple[Edit, ...]
+    changes: tuple[FileChange, ...]
+
+    def result(
+        self,
+        action: Action,
+        pull: PullRequest | None,
+        commit: str | None,
+        *,
+        pushed: bool,
+        reason: str = "",
+        warnings: tuple[str, ...] = (),
+    ) -> BumpResult:
+        return BumpResult(
+            action=action,
+            app=self.app,
+            env=self.request.env,
+            image=str(self.request.image),
+            base=self.base,
+            branch=self.branch,
+            previous_image=self.previous,
+            edits=self.edits,
+            pull_request=pull,
+            commit=commit,
+            pushed=pushed,
+            dry_run=self.request.dry_run,
+            reason=reason,
+            warnings=warnings,
+            diff=unified_diff(self.changes),
+        )

@@ -1,0 +1,74 @@
+"""Directory-per-environment promotion: copy one app's image from one environment's targets to
+another's, as the image pull request of the target environment (same branch, same PR rules).
+
+session — check write access, clone the manifest repo empty, read the config on the branch;
+plan    — the image the source environment's targets deploy (one sparse checkout);
+apply, publish — the image pull request step (`flows.image_pr`), labelled as a promotion.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from gitops_release.edit.checkout import read_targets, targets_of
+from gitops_release.edit.current import current_image
+from gitops_release.flows.image_pr import BumpRequest, BumpResult, propose_image
+from gitops_release.flows.promote.text import PROMOTION_LABEL
+from gitops_release.flows.session import open_checkout
+from gitops_release.git import BOT, Identity
+from gitops_release.github import Forge
+
+
+@dataclass(frozen=True)
+class PromoteAppRequest:
+    manifest_repo: str
+    git_url: str
+    app: str
+    from_env: str
+    to_env: str | None = None  # default: the environment whose promote_from is from_env
+    base: str | None = None  # default: the repository's default branch
+    labels: tuple[str, ...] = ()
+    dry_run: bool = False
+    identity: Identity = BOT
+    token: str = field(default="", repr=False)
+
+
+@dataclass(frozen=True)
+class PromoteAppResult:
+    bump: BumpResult
+    to_env: str
+
+
+def promote_app(request: PromoteAppRequest, forge: Forge) -> PromoteAppResult:
+    with open_checkout(
+        request.manifest_repo, request.git_url, request.token, forge, purpose="promote-app"
+    ) as session:
+        branch = request.base or session.default_branch
+        config = session.config_on(branch)
+        source = config.environment(request.from_env)
+        target = (
+            config.environment(request.to_env)
+            if request.to_env
+            else config.promotion_target(request.from_env)
+        )
+        app = config.app(request.app)
+        targets = targets_of(config, app, source.name)
+        session.git.sparse_checkout(
+            f"refs/remotes/origin/{branch}", [".gitops-release.yaml", *(t.path for t in targets)]
+        )
+        texts, resolved = read_targets(session.cwd, config, targets)
+        image = current_image(app, resolved, texts)
+        labels = (*request.labels, PROMOTION_LABEL, *config.promote_labels)
+        bump = BumpRequest(
+            manifest_repo=request.manifest_repo,
+            env=target.name,
+            image=image,
+            git_url=request.git_url,
+            app=app.name,
+            base=branch,
+            labels=tuple(dict.fromkeys(labels)),
+            dry_run=request.dry_run,
+            identity=request.identity,
+            token=request.token,
+        )
+        return PromoteAppResult(propose_image(session, config, branch, bump), target.name)
