@@ -17,7 +17,7 @@ from gitops_release.flows.bump import BumpRequest, BumpResult, bump
 from gitops_release.flows.preview import PreviewRequest, PreviewResult, preview
 from gitops_release.flows.promote import PromoteRequest, promote
 from gitops_release.flows.set_image import SetImageRequest, set_image
-from gitops_release.git import Git, auth_env
+from gitops_release.git import Git, Identity, auth_env
 from gitops_release.github import GitHubForge, connect
 from gitops_release.image import parse
 from gitops_release.testing import FakeGitHub, Token
@@ -27,12 +27,7 @@ REPO = "acme/manifests"
 # The emulator's token in the demo: not a secret (it opens only the local emulator), so the
 # printed commands can be pasted as they are against an emulator kept with --keep.
 DEMO_TOKEN = "gitops-release-demo-token"  # noqa: S105 - public by design (see above)
-_IDENTITY = {
-    "GIT_AUTHOR_NAME": "Demo",
-    "GIT_AUTHOR_EMAIL": "demo@example.com",
-    "GIT_COMMITTER_NAME": "Demo",
-    "GIT_COMMITTER_EMAIL": "demo@example.com",
-}
+_AUTHOR = Identity("Demo", "demo@example.com")
 RISKY = """\
 apiVersion: policy/v1beta1
 kind: PodDisruptionBudget
@@ -73,14 +68,9 @@ def example_repo() -> Path:
 def _seed(path: Path) -> Path:
     """A git repo of the example with `master` (production) and `develop` (staging)."""
     shutil.copytree(example_repo(), path)
-    git = Git(path, _IDENTITY)
-    for args in (
-        ["init", "-q", "-b", "master"],
-        ["add", "-A"],
-        ["commit", "-q", "-m", "Initial manifests"],
-        ["branch", "develop"],
-    ):
-        git.run(*args)
+    git = Git.create(path, "master", {})
+    git.commit_all("Initial manifests", _AUTHOR)
+    git.create_branch("develop")
     return path
 
 
@@ -204,14 +194,13 @@ def _show_preview(result: PreviewResult, echo: Echo) -> None:
 
 
 def _open_risky_pull(workdir: Path, url: str, token: str, forge: GitHubForge) -> int:
-    env = {**auth_env(token), **_IDENTITY}
-    Git(workdir, env).run("clone", "-q", "--branch", "develop", url, "risky", network=True)
+    env = {**auth_env(token), **_AUTHOR.env()}
+    Git(workdir, env).clone_branch(url, "develop", "risky")
     git = Git(workdir / "risky", env)
     base = git.cwd / "apps/web/base"
     (base / "cache.yaml").write_text(RISKY, encoding="utf-8")
     kustomization = base / "kustomization.yaml"
     kustomization.write_text(kustomization.read_text("utf-8") + "  - cache.yaml\n", "utf-8")
-    git.run("add", "-A")
-    git.run("commit", "-q", "-m", "Add a cache")
-    git.run("push", "-q", "origin", "HEAD:refs/heads/add-cache", network=True)
+    git.commit_all("Add a cache", _AUTHOR)
+    git.push_with_lease("add-cache", None)
     return forge.create_pull(head="add-cache", base="develop", title="Add a cache", body="").number

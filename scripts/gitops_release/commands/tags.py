@@ -53,13 +53,7 @@ def _git_facts(repo: Path, sha: str | None, ref: str | None) -> tuple[str | None
     if (sha and ref) or not (repo / ".git").exists():
         return sha, ref
     git = Git(repo)
-    if not sha:
-        head = git.run("rev-parse", "--verify", "-q", "HEAD^{commit}", check=False)
-        sha = head.out.strip() or None
-    if not ref:
-        symbolic = git.run("symbolic-ref", "-q", "HEAD", check=False)
-        ref = symbolic.out.strip() or None
-    return sha, ref
+    return sha or git.head_commit(), ref or git.head_ref()
 
 
 def _qualified_ref(repo: Path, ref: str) -> tuple[str, str | None]:
@@ -73,11 +67,9 @@ def _qualified_ref(repo: Path, ref: str) -> tuple[str, str | None]:
     try:
         git = Git(repo)
         for kind in ("tags", "heads"):
-            shown = git.run(
-                "rev-parse", "--verify", "-q", f"refs/{kind}/{ref}^{{commit}}", check=False
-            )
-            if shown.returncode == 0 and shown.out.strip():
-                found[kind] = shown.out.strip()
+            commit = git.commit_of_ref(f"refs/{kind}/{ref}")
+            if commit:
+                found[kind] = commit
     except GitopsReleaseError:  # no git: the flow decides from the name
         return ref, None
     if len(found) > 1:
@@ -96,9 +88,9 @@ def _commit_time(repo: Path, sha: str, event: dict[str, Any]) -> datetime | None
     from gitops_release.git import Git  # noqa: PLC0415
 
     if (repo / ".git").exists():
-        shown = Git(repo).run("show", "-s", "--format=%ct", f"{sha}^{{commit}}", check=False)
-        if shown.returncode == 0 and shown.out.strip().isdigit():
-            return datetime.fromtimestamp(int(shown.out.strip()), tz=UTC)
+        when = Git(repo).commit_time(sha)
+        if when is not None:
+            return when
     head = event.get("head_commit") or {}
     stamp = head.get("timestamp") if isinstance(head, dict) else None
     if isinstance(stamp, str) and head.get("id") == sha:

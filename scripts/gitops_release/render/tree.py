@@ -20,7 +20,6 @@ from typing import Protocol
 
 from gitops_release.git import Git
 
-GIT_TIMEOUT = 120.0
 _SYMLINK_MODE = "120000"
 _SUBMODULE_TYPE = "commit"
 
@@ -202,14 +201,10 @@ def tree_from_worktree(root: Path) -> Tree:
     """The working tree of a checkout as it is: tracked files (with their uncommitted changes)
     and untracked ones git does not ignore, read from disk. Outside git: `tree_from_directory`.
     """
-    listing = Git(root).run(
-        "ls-files", "-z", "--cached", "--others", "--exclude-standard", check=False,
-        timeout=GIT_TIMEOUT,
-    )  # fmt: skip
-    if listing.returncode != 0:
+    paths = Git(root).working_tree_files()
+    if paths is None:
         return tree_from_directory(root)
-    paths = [raw.decode("utf-8", errors="surrogateescape") for raw in listing.stdout.split(b"\0")]
-    return _tree_on_disk(root, [p for p in paths if p])
+    return _tree_on_disk(root, paths)
 
 
 def _tree_on_disk(root: Path, paths: Iterable[str]) -> Tree:
@@ -278,14 +273,7 @@ class GitBlobStore:
 
 def read_blobs(repo: Path, blob_ids: Iterable[str]) -> dict[str, bytes]:
     """The bytes of each blob, from one `git cat-file --batch` (missing objects left out)."""
-    result = Git(repo).run(
-        "cat-file",
-        "--batch",
-        input="".join(f"{b}\n" for b in blob_ids).encode(),
-        timeout=GIT_TIMEOUT,
-        summary="could not read files from the git object database",
-    )
-    return parse_cat_file_batch(result.stdout)
+    return parse_cat_file_batch(Git(repo).cat_file_batch(blob_ids))
 
 
 def parse_cat_file_batch(data: bytes) -> dict[str, bytes]:
@@ -308,13 +296,9 @@ def parse_cat_file_batch(data: bytes) -> dict[str, bytes]:
 
 def tree_from_git(repo: Path, commit: str, *, store: GitBlobStore) -> Tree:
     """The tree of `commit` (a resolved object id), from `git ls-tree -r`."""
-    result = Git(repo).run(
-        "ls-tree", "-r", "-z", "--full-tree", commit,
-        timeout=GIT_TIMEOUT, summary=f"could not list the files of {commit}",
-    )  # fmt: skip
     files: dict[str, str] = {}
     links: set[str] = set()
-    for entry in result.stdout.split(b"\0"):
+    for entry in Git(repo).tree_listing(commit).split(b"\0"):
         if not entry:
             continue
         meta, _, raw_path = entry.partition(b"\t")
