@@ -18,6 +18,17 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from gitops_release.gates import yamlcompat
+from gitops_release.gates.gocompat.template import (
+    MISSING,
+    TemplateError,
+    go_eq,
+    go_index,
+    go_sprint,
+    is_true,
+    lookup,
+    unwrap,
+    yaml_scalar_text,
+)
 from gitops_release.gates.polaris.checks import (
     TARGET_CONTAINER,
     TARGET_CONTROLLER,
@@ -28,17 +39,6 @@ from gitops_release.gates.polaris.checks import (
     CheckSpec,
     Mutation,
     StaticSchema,
-)
-from gitops_release.gates.polaris.gotemplate import (
-    MISSING,
-    TemplateError,
-    go_eq,
-    go_index,
-    go_sprint,
-    is_true,
-    lookup,
-    unwrap,
-    yaml_scalar_text,
 )
 
 Schema = dict[str, Any]

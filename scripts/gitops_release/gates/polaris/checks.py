@@ -16,7 +16,7 @@ from functools import lru_cache
 from typing import Any, Protocol
 
 from gitops_release.gates import yamlcompat
-from gitops_release.gates.polaris import gotemplate
+from gitops_release.gates.gocompat import template as gotemplate
 from gitops_release.gates.polaris.schema import CompiledSchema, compile_cached, compile_schema
 
 TARGET_CONTROLLER = "Controller"

@@ -23,7 +23,7 @@ from typing import Any
 
 from gitops_release.errors import ConfigError
 from gitops_release.gates import yamlcompat
-from gitops_release.gates.polaris import gotemplate
+from gitops_release.gates.gocompat import template as gotemplate
 from gitops_release.gates.polaris.builtin_checks import BUILTIN_CHECKS
 from gitops_release.gates.polaris.checks import (
     TARGET_CONTAINER,

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import Any
 
-from gitops_release.gates.polaris import quantity
+from gitops_release.gates.gocompat import quantity
 
 
 class TypedDecodeError(ValueError):

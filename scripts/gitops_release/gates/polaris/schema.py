@@ -20,7 +20,7 @@ from jsonschema import Draft201909Validator, validators
 from jsonschema.exceptions import ValidationError
 
 from gitops_release.errors import ConfigError
-from gitops_release.gates.polaris import quantity
+from gitops_release.gates.gocompat import quantity
 
 _POSIX_CLASSES = {
     "alnum": "0-9A-Za-z",

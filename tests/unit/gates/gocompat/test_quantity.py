@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from gitops_release.gates.polaris import quantity
+from gitops_release.gates.gocompat import quantity
 
 
 @pytest.mark.parametrize(

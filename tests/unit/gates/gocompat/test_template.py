@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from gitops_release.gates.polaris.gotemplate import TemplateError, compile_template
+from gitops_release.gates.gocompat.template import TemplateError, compile_template
 
 
 def render(source: str, data: object) -> str:
