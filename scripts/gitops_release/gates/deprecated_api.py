@@ -17,8 +17,9 @@ from typing import Any
 
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from gitops_release.gates import semver, yamlcompat
+from gitops_release.gates import yamlcompat
 from gitops_release.gates.deprecations import DEFAULT_DATA, DeprecatedApi, DeprecationData
+from gitops_release.gates.gocompat import semver
 
 
 @dataclass(frozen=True)

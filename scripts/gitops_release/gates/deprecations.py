@@ -20,7 +20,7 @@ from types import MappingProxyType
 from typing import Any
 
 from gitops_release.errors import ConfigError
-from gitops_release.gates import semver
+from gitops_release.gates.gocompat import semver
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,13 @@
 from __future__ import annotations
 
+import re
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from gitops_release.errors import UsageError
-from gitops_release.gates import semver
+from gitops_release.gates.gocompat import semver
 
 
 @pytest.mark.parametrize(
@@ -46,3 +50,27 @@ def test_reached_treats_empty_threshold_as_never() -> None:
     assert not semver.reached("v1.30.0", "")
     assert semver.reached("v1.16.0", "v1.16.0")
     assert not semver.reached("v1.15.9", "v1.16.0")
+
+
+# Go's grammar (golang.org/x/mod/semver), transcribed: every text is valid exactly when it matches.
+_NUM = r"(0|[1-9][0-9]*)"
+_PRE = r"(?:0|[1-9][0-9]*|[0-9]*[A-Za-z-][0-9A-Za-z-]*)"
+_BUILD = r"[0-9A-Za-z-]+"
+GO_GRAMMAR = re.compile(
+    rf"v{_NUM}(?:\.{_NUM}(?:\.{_NUM}(?:-({_PRE}(?:\.{_PRE})*))?(?:\+{_BUILD}(?:\.{_BUILD})*)?)?)?",
+    re.ASCII,
+)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.text(alphabet="v0123456789.-+aZ\u0661\n ", max_size=16))
+def test_validity_follows_go_grammar(version: str) -> None:
+    assert semver.is_valid(version) == (GO_GRAMMAR.fullmatch(version) is not None)
+
+
+@pytest.mark.parametrize(
+    "version",
+    ["v1.2-rc.1", "v1+build", "v1.2.3\n", "v\u0661.2.3", "v1.2.3-\u0661", "V1.2.3", "v"],
+)
+def test_shorthand_suffixes_non_ascii_and_a_bare_v_are_invalid(version: str) -> None:
+    assert not semver.is_valid(version)
