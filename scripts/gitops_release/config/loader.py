@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING, Any
 
 from ruamel.yaml.nodes import Node
 
-from gitops_release import yamlnodes
 from gitops_release.config.model import (
     CONFIG_FILE,
     DEFAULT_HELM_KEY,
@@ -28,6 +27,7 @@ from gitops_release.config.model import (
     TargetKind,
 )
 from gitops_release.errors import ConfigError, ImageRefError
+from gitops_release.yamlio import nodes as yamlnodes
 
 if TYPE_CHECKING:  # jsonschema is imported when a config is validated, not at start-up
     import jsonschema

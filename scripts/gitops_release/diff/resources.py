@@ -18,8 +18,8 @@ from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.representer import SafeRepresenter
 
-from gitops_release import yamlnodes
 from gitops_release.errors import GitopsReleaseError, RenderError
+from gitops_release.yamlio import nodes as yamlnodes
 
 
 @dataclass(frozen=True, order=True)

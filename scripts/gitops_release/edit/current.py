@@ -7,13 +7,13 @@ from collections.abc import Mapping, Sequence
 
 from ruamel.yaml.nodes import MappingNode, SequenceNode
 
-from gitops_release import yamlnodes
 from gitops_release.config import App, Target
 from gitops_release.edit.document import YamlFile
 from gitops_release.edit.plan import TargetFiles
 from gitops_release.edit.targets import find_container_images
 from gitops_release.errors import ImageRefError, ManifestError
 from gitops_release.image import ImageRef, normalize_repository, parse
+from gitops_release.yamlio import nodes as yamlnodes
 
 
 def current_image(app: App, targets: Sequence[TargetFiles], texts: Mapping[str, str]) -> ImageRef:

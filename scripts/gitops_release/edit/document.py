@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from gitops_release import yamlnodes
 from gitops_release.edit.model import KeyPath, Splice
 from gitops_release.edit.scalars import quote, render_like
 from gitops_release.errors import ManifestError
+from gitops_release.yamlio import nodes as yamlnodes
 
 
 @dataclass

@@ -6,8 +6,8 @@ import re
 
 from ruamel.yaml.nodes import ScalarNode
 
-from gitops_release import yamlnodes
 from gitops_release.errors import ManifestError
+from gitops_release.yamlio import nodes as yamlnodes
 
 # Characters that would end or alter a plain scalar somewhere inside it.
 _PLAIN_UNSAFE = re.compile(r": |:$| #|[\r\n\t]|^[-?:,\[\]{}#&*!|>'\"%@`\s]|\s$")

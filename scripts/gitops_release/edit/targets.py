@@ -11,12 +11,12 @@ from dataclasses import dataclass, field
 
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from gitops_release import yamlnodes
 from gitops_release.config import App, Target
 from gitops_release.edit.document import YamlFile
 from gitops_release.edit.model import Edit, Expect, KeyPath, Splice
 from gitops_release.errors import ImageRefError, ManifestError
 from gitops_release.image import ImageRef, normalize_repository, parse
+from gitops_release.yamlio import nodes as yamlnodes
 
 
 @dataclass

@@ -9,9 +9,9 @@ from typing import Any
 
 from ruamel.yaml.nodes import Node
 
-from gitops_release import yamlnodes
 from gitops_release.edit.model import Expect, Splice
 from gitops_release.errors import ManifestError
+from gitops_release.yamlio import nodes as yamlnodes
 
 
 def apply_splices(text: str, splices: Sequence[Splice]) -> str:

@@ -9,7 +9,6 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
-from gitops_release import yamlnodes
 from gitops_release.config import Config
 from gitops_release.config.model import DEFAULT_RENDER_TIMEOUT
 from gitops_release.edit import inside
@@ -26,6 +25,7 @@ from gitops_release.render.discover import ConfigRoots, RepoIndex, config_at
 from gitops_release.render.model import RenderRoot
 from gitops_release.render.run import Rendered, render_roots
 from gitops_release.render.tree import tree_from_worktree
+from gitops_release.yamlio import nodes as yamlnodes
 
 
 @dataclass(frozen=True)

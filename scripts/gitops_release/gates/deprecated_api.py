@@ -17,9 +17,9 @@ from typing import Any
 
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from gitops_release.gates import yamlcompat
 from gitops_release.gates.deprecations import DEFAULT_DATA, DeprecatedApi, DeprecationData
 from gitops_release.gates.gocompat import semver
+from gitops_release.yamlio import godocs, goscalars
 
 
 @dataclass(frozen=True)
@@ -155,7 +155,7 @@ def _mapping_pairs(node: MappingNode) -> list[tuple[str, Node]]:
 def _node_str(node: Node | None) -> str:
     if node is None:
         return ""
-    text = yamlcompat.scalar_text(node)
+    text = goscalars.scalar_text(node)
     if text is None:
         raise _TypeMismatch("expected a scalar")
     return text
@@ -199,18 +199,18 @@ def _yaml_stubs(node: Node) -> list[Stub]:
 
 
 def parse_manifest_text(
-    text: str, *, path: str = "-", composed: yamlcompat.Composed | None = None
+    text: str, *, path: str = "-", composed: godocs.Composed | None = None
 ) -> FileScan:
     """Pluto's per-file parse: a whole-file JSON object first, else YAML documents.
 
-    `composed` (from `yamlcompat.compose_documents(text)`) saves composing the text again when
+    `composed` (from `godocs.compose_documents(text)`) saves composing the text again when
     another reading of the same file needs the node trees too; they are only read here.
     """
     from_json = _try_json(text)
     if from_json is not None:
         return FileScan(path, tuple(from_json))
     if composed is None:
-        composed = yamlcompat.compose_documents(text)
+        composed = godocs.compose_documents(text)
     if composed.error is not None:
         return FileScan(path, (), f"invalid YAML: {composed.error}")
     stubs: list[Stub] = []

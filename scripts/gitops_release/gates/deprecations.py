@@ -963,15 +963,15 @@ def merge_additional(base: DeprecationData, extra: DeprecationData) -> Deprecati
 
 
 def load_additional(path: Path, base: DeprecationData = DEFAULT_DATA) -> DeprecationData:
-    from gitops_release.gates import yamlcompat  # noqa: PLC0415 - keeps import cheap
+    from gitops_release.yamlio import godocs  # noqa: PLC0415 - keeps import cheap
 
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise ConfigError(f"cannot read additional versions file {path}: {exc}") from None
     try:
-        doc = yamlcompat.load_one(text)
-    except yamlcompat.YamlSyntaxError as exc:
+        doc = godocs.load_one(text)
+    except godocs.YamlSyntaxError as exc:
         raise ConfigError(f"{path}:{exc.line or 0}: {exc.message}") from None
     return merge_additional(base, parse_versions_document(doc, where=str(path)))
 

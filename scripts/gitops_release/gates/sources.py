@@ -13,9 +13,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from gitops_release.gates import deprecated_api, yamlcompat
+from gitops_release.gates import deprecated_api
 from gitops_release.gates.model import Problem
 from gitops_release.gates.polaris import manifests
+from gitops_release.yamlio import godocs
 
 
 @dataclass(frozen=True)
@@ -60,7 +61,7 @@ def read_sources(files: Sequence[Path]) -> ManifestSources:
                 polaris_text = _polaris_text(path, data)
             except (OSError, UnicodeDecodeError) as exc:
                 problems.append(Problem(f"cannot read file: {exc}", name))
-        composed = yamlcompat.compose_documents(pluto_text)
+        composed = godocs.compose_documents(pluto_text)
         scans.append(deprecated_api.parse_manifest_text(pluto_text, path=name, composed=composed))
         if polaris_text is not None:
             same = polaris_text == pluto_text

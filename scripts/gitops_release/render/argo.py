@@ -14,10 +14,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from gitops_release import yamlnodes
 from gitops_release.errors import GitopsReleaseError
 from gitops_release.render.graph import join
 from gitops_release.render.model import ChartRef, HelmParameter, JsonnetOptions
+from gitops_release.yamlio import nodes as yamlnodes
 
 ARGO_MARKER = "argoproj.io"
 _KINDS = ("Application", "ApplicationSet")

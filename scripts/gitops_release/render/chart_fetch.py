@@ -29,9 +29,9 @@ from urllib.parse import urlencode, urljoin, urlsplit
 
 import semantic_version
 
-from gitops_release import yamlnodes
 from gitops_release.errors import GitopsReleaseError, RenderError
 from gitops_release.render.model import ChartRef
+from gitops_release.yamlio import nodes as yamlnodes
 
 if TYPE_CHECKING:  # requests is imported when a chart is fetched, not by every render
     import requests

@@ -7,8 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from gitops_release import yamlnodes
 from gitops_release.errors import GitopsReleaseError, RenderError
+from gitops_release.yamlio import nodes as yamlnodes
 
 CHART_FILE = "Chart.yaml"
 DEPENDENCY_FILES = (CHART_FILE, "requirements.yaml")

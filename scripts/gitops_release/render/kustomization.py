@@ -10,8 +10,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from gitops_release import yamlnodes
 from gitops_release.errors import GitopsReleaseError
+from gitops_release.yamlio import nodes as yamlnodes
 
 KUSTOMIZATION_NAMES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
 DEFAULT_CHART_HOME = "charts"

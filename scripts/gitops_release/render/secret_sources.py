@@ -16,12 +16,12 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from gitops_release import yamlnodes
 from gitops_release.diff.resources import parse_manifests
 from gitops_release.diff.secrets import secret_values, variants
 from gitops_release.errors import GitopsReleaseError
 from gitops_release.render.graph import join
 from gitops_release.render.kustomization import KUSTOMIZATION_NAMES
+from gitops_release.yamlio import nodes as yamlnodes
 
 _MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
 _MIN_LENGTH = 4  # shorter values would mask ordinary words of a message

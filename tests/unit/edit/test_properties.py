@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gitops_release import yamlnodes
+from gitops_release.yamlio import nodes as yamlnodes
 from tests.unit.edit.helpers import edit
 
 TAG = st.from_regex(r"\A[A-Za-z0-9_][A-Za-z0-9_.-]{0,30}\Z")

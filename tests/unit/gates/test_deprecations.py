@@ -7,12 +7,13 @@ from pathlib import Path
 import pytest
 
 from gitops_release.errors import ConfigError
-from gitops_release.gates import deprecations, yamlcompat
+from gitops_release.gates import deprecations
 from gitops_release.gates.deprecations import DEFAULT_DATA, DeprecatedApi
+from gitops_release.yamlio import godocs
 
 
 def _reference_entries(reference: Path) -> tuple[list[DeprecatedApi], dict[str, str]]:
-    doc = yamlcompat.load_one((reference / "pluto" / "versions.yaml").read_text())
+    doc = godocs.load_one((reference / "pluto" / "versions.yaml").read_text())
     entries = [
         DeprecatedApi(
             e["version"],

@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from gitops_release.gates.yamlcompat import go_number_text
+from gitops_release.yamlio.goscalars import go_number_text
 
 
 class TemplateError(Exception):

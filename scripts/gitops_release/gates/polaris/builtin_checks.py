@@ -17,7 +17,6 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from gitops_release.gates import yamlcompat
 from gitops_release.gates.gocompat.template import (
     MISSING,
     TemplateError,
@@ -40,6 +39,7 @@ from gitops_release.gates.polaris.checks import (
     Mutation,
     StaticSchema,
 )
+from gitops_release.yamlio import goscalars
 
 Schema = dict[str, Any]
 RBAC = "rbac.authorization.k8s.io"
@@ -204,7 +204,7 @@ def retyped(value: Any) -> Any:
     text = yaml_scalar_text(value)
     if not text or text != text.strip() or "\n" in text:
         return text
-    return yamlcompat.resolve_plain(text, "v2")
+    return goscalars.resolve_plain(text, "v2")
 
 
 def quoted_text(value: Any) -> str:

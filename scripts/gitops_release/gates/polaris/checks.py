@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Protocol
 
-from gitops_release.gates import yamlcompat
 from gitops_release.gates.gocompat import template as gotemplate
 from gitops_release.gates.polaris.schema import CompiledSchema, compile_cached, compile_schema
+from gitops_release.yamlio import godocs
 
 TARGET_CONTROLLER = "Controller"
 TARGET_CONTAINER = "Container"
@@ -111,8 +111,8 @@ class BuiltSchema:
 @lru_cache(maxsize=4096)
 def _parse_rendered(text: str, where: str) -> CompiledSchema | Blank:
     try:
-        doc = yamlcompat.load_one(text, "v2")
-    except yamlcompat.YamlSyntaxError as exc:
+        doc = godocs.load_one(text, "v2")
+    except godocs.YamlSyntaxError as exc:
         raise CheckError(f"{where}: rendered schema is not valid YAML: {exc}") from None
     if doc is None or (isinstance(doc, Mapping) and not doc):
         return BLANK

@@ -22,7 +22,6 @@ from types import MappingProxyType
 from typing import Any
 
 from gitops_release.errors import ConfigError
-from gitops_release.gates import yamlcompat
 from gitops_release.gates.gocompat import template as gotemplate
 from gitops_release.gates.polaris.builtin_checks import BUILTIN_CHECKS
 from gitops_release.gates.polaris.checks import (
@@ -36,6 +35,7 @@ from gitops_release.gates.polaris.checks import (
     schema_json,
 )
 from gitops_release.gates.polaris.schema import preprocess
+from gitops_release.yamlio import godocs, goscalars
 
 SEVERITIES = ("ignore", "warning", "danger")
 
@@ -236,8 +236,8 @@ def _source(schema: Any, schema_string: Any, where: str) -> SchemaSource | None:
         ) from None
     if template.is_static:
         try:
-            doc = yamlcompat.load_one(text, "v2")
-        except yamlcompat.YamlSyntaxError as exc:
+            doc = godocs.load_one(text, "v2")
+        except godocs.YamlSyntaxError as exc:
             raise ConfigError(f"{where}: schema is not valid YAML: {exc}") from None
         if doc is None:
             return None
@@ -314,7 +314,7 @@ def build_config(raw: Mapping[str, Any], *, where: str = "polaris config") -> Po
         text = (
             severity
             if isinstance(severity, str)
-            else yamlcompat.go_number_text(severity)
+            else goscalars.go_number_text(severity)
             if isinstance(severity, bool | int | float)
             else str(severity)
         )
@@ -373,8 +373,8 @@ def build_config(raw: Mapping[str, Any], *, where: str = "polaris config") -> Po
 def parse_config_text(text: str, *, where: str = "polaris config") -> dict[str, Any]:
     """Normalised raw config; several YAML documents merge into one, as in Polaris."""
     try:
-        docs = yamlcompat.load_all(text, "v2")
-    except yamlcompat.YamlSyntaxError as exc:
+        docs = godocs.load_all(text, "v2")
+    except godocs.YamlSyntaxError as exc:
         raise ConfigError(f"{where}: invalid YAML: {exc}") from None
     merged: dict[str, Any] = {}
     for doc in docs:

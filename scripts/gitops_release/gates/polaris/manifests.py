@@ -21,9 +21,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from gitops_release.gates import yamlcompat
 from gitops_release.gates.model import Problem, ResourceRef
 from gitops_release.gates.polaris import kubetypes
+from gitops_release.yamlio import godocs
 
 _CHUNK_SPLIT = re.compile(r"[\r\n]-+[\r\n]")
 POLARIS_EXTENSIONS = (".yaml", ".yml")
@@ -216,7 +216,7 @@ def _load_polaris_file(path: str, text: str, out: LoadedManifests) -> None:
         if not chunk.strip():
             continue
         try:
-            docs = yamlcompat.load_all(chunk, "v3", line_offset=line - 1)
+            docs = godocs.load_all(chunk, "v3", line_offset=line - 1)
             doc = docs[0] if docs else None
             if doc is None:
                 continue
@@ -224,9 +224,9 @@ def _load_polaris_file(path: str, text: str, out: LoadedManifests) -> None:
                 raise ObjectError("the document is not a mapping")  # noqa: TRY301 - same handling
             pod_doc = None
             if doc.get("kind") == "Pod":
-                pod_doc = yamlcompat.load_one(chunk, "v2")
+                pod_doc = godocs.load_one(chunk, "v2")
             out.resources.append(build_resource(doc, pod_doc=pod_doc, file=path, line=line))
-        except (yamlcompat.YamlSyntaxError, ObjectError) as exc:
+        except (godocs.YamlSyntaxError, ObjectError) as exc:
             out.warnings.append(
                 Problem(
                     f"polaris skips the rest of this file: cannot add resource: {exc}", path, line
@@ -245,13 +245,13 @@ def _is_list(doc: Any) -> bool:
 
 
 def load_gate_text(
-    path: str, text: str, out: LoadedManifests, composed: yamlcompat.Composed | None = None
+    path: str, text: str, out: LoadedManifests, composed: godocs.Composed | None = None
 ) -> None:
     """Add one file's objects (gate mode) to `out`; `composed` is `text` already composed."""
     # As Polaris reads them: a repeated key takes its last value (yaml.v2, non-strict), and a
     # `kind: List` is not expanded (its items are not audited; the deprecated-API gate, like
     # Pluto, still checks them).
-    read, error = yamlcompat.read_documents(text, composed, duplicates="last")
+    read, error = godocs.read_documents(text, composed, duplicates="last")
     docs: list[tuple[Any, int]] = []
     for doc, line in read:
         if _is_list(doc):

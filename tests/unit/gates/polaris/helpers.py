@@ -5,13 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from gitops_release.gates import yamlcompat
 from gitops_release.gates.polaris import audit, config, manifests
+from gitops_release.yamlio import godocs
 
 
 def raw_check(path: Path) -> dict[str, Any]:
     """A check definition file as a normalised customChecks entry."""
-    doc = yamlcompat.load_one(path.read_text(encoding="utf-8"), "v2")
+    doc = godocs.load_one(path.read_text(encoding="utf-8"), "v2")
     return config.normalise_check(doc, where=path.name)
 
 

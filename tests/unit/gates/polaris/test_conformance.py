@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from gitops_release.gates import yamlcompat
 from gitops_release.gates.polaris import audit, builtin_checks, config, manifests
+from gitops_release.yamlio import godocs
 from tests.unit.gates.reference import collected
 
 from .helpers import audit_file, fixture_cases, fixture_config, raw_check
@@ -40,9 +40,7 @@ def test_upstream_fixture(case: Path) -> None:
 def test_builtins_match_polaris_definitions_on_every_fixture(reference: Path) -> None:
     """Polaris's own check YAMLs, run through the Go-template path as custom checks, give the
     same result tree as the built-ins on every fixture (5,000+ individual results)."""
-    severities = yamlcompat.load_one((reference / "polaris/default.yaml").read_text(), "v2")[
-        "checks"
-    ]
+    severities = godocs.load_one((reference / "polaris/default.yaml").read_text(), "v2")["checks"]
     custom = {
         p.stem: raw_check(p)
         for p in sorted((reference / "polaris/checks").glob("*.yaml"))
@@ -69,7 +67,7 @@ def test_builtins_match_polaris_definitions_on_every_fixture(reference: Path) ->
 
 
 def test_default_severities_match_polaris_default(reference: Path) -> None:
-    doc = yamlcompat.load_one((reference / "polaris/default.yaml").read_text(), "v2")
+    doc = godocs.load_one((reference / "polaris/default.yaml").read_text(), "v2")
     ours = {k: v.default_severity for k, v in builtin_checks.BUILTIN_CHECKS.items()}
     assert ours == doc["checks"]
     assert len(ours) == 44
@@ -116,6 +114,6 @@ def test_mutations_reproduce_polaris_fix(mutated: Path) -> None:
     ]
     assert mutations
     assert all(m["Path"].startswith("/spec/") for m in mutations)
-    fixed = audit.apply_mutations(yamlcompat.load_one(failure.read_text()), mutations)
-    assert _prune(fixed) == _prune(yamlcompat.load_one(mutated.read_text()))
+    fixed = audit.apply_mutations(godocs.load_one(failure.read_text()), mutations)
+    assert _prune(fixed) == _prune(godocs.load_one(mutated.read_text()))
     json.dumps(mutations)  # serialisable as in Polaris's output

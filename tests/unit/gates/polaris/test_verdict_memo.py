@@ -10,9 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gitops_release.gates import yamlcompat
 from gitops_release.gates.polaris import checks, manifests, schema
 from gitops_release.gates.polaris.builtin_checks import BUILTIN_CHECKS
+from gitops_release.yamlio import godocs
 
 
 class _Counting:
@@ -303,7 +303,7 @@ def test_memo_verdicts_equal_fresh_verdicts_on_generated_instances(
 
 
 def test_rendered_template_schemas_are_memoised_too() -> None:
-    text = yamlcompat.load_one("type: object\nproperties: {a: {const: yes}}\n", "v2")
+    text = godocs.load_one("type: object\nproperties: {a: {const: yes}}\n", "v2")
     compiled = schema.compile_schema(text)
     assert isinstance(compiled, schema.MemoValidator)
     assert compiled.is_valid({"a": True})

@@ -11,9 +11,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gitops_release.gates import deprecated_api, yamlcompat
+from gitops_release.gates import deprecated_api
 from gitops_release.gates.polaris import manifests
 from gitops_release.gates.sources import read_sources
+from gitops_release.yamlio import godocs
 
 TRICKY = [
     "a: 1\na: 2\n",  # duplicate key: ruamel's error
@@ -71,25 +72,25 @@ def _same(a: Any, b: Any, depth: int = 0) -> bool:
     return bool(a == b)
 
 
-def _slow_load_all(text: str, flavour: yamlcompat.Flavour) -> tuple[Any, Any]:
+def _slow_load_all(text: str, flavour: godocs.Flavour) -> tuple[Any, Any]:
     try:
-        return yamlcompat._load_all_slow(text, flavour, 0), None
-    except yamlcompat.YamlSyntaxError as exc:
+        return godocs._load_all_slow(text, flavour, 0), None
+    except godocs.YamlSyntaxError as exc:
         return None, exc
 
 
-def _fast_load_all(text: str, flavour: yamlcompat.Flavour) -> tuple[Any, Any]:
+def _fast_load_all(text: str, flavour: godocs.Flavour) -> tuple[Any, Any]:
     try:
-        return yamlcompat.load_all(text, flavour), None
-    except yamlcompat.YamlSyntaxError as exc:
+        return godocs.load_all(text, flavour), None
+    except godocs.YamlSyntaxError as exc:
         return None, exc
 
 
 def _slow_read(text: str) -> tuple[list[tuple[Any, int]], Any]:
     docs: list[tuple[Any, int]] = []
     try:
-        docs.extend(yamlcompat._iter_documents_slow(text, "v3"))
-    except yamlcompat.YamlSyntaxError as exc:
+        docs.extend(godocs._iter_documents_slow(text, "v3"))
+    except godocs.YamlSyntaxError as exc:
         return docs, exc
     return docs, None
 
@@ -99,7 +100,7 @@ def _assert_same_everywhere(text: str) -> None:
         (a, error_a), (b, error_b) = _slow_load_all(text, flavour), _fast_load_all(text, flavour)
         assert error_a == error_b, (text, flavour)
         assert _same(a, b), (text, flavour)
-    (docs_a, error_a), (docs_b, error_b) = _slow_read(text), yamlcompat.read_documents(text)
+    (docs_a, error_a), (docs_b, error_b) = _slow_read(text), godocs.read_documents(text)
     assert error_a == error_b, text
     assert [line for _, line in docs_a] == [line for _, line in docs_b], text
     assert _same([d for d, _ in docs_a], [d for d, _ in docs_b]), text
@@ -125,13 +126,13 @@ def test_rendered_manifests_take_the_direct_path(monkeypatch: pytest.MonkeyPatch
     def slow(text: str) -> Any:
         raise AssertionError(f"fell back for {text!r}")
 
-    monkeypatch.setattr(yamlcompat, "_read_documents_slow", slow)
+    monkeypatch.setattr(godocs, "_read_documents_slow", slow)
     text = (
         "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, labels: {a: 'b'}}\n"
         "spec:\n  replicas: 3\n  template:\n    spec:\n      containers:\n"
         "      - {name: c, image: 'x:1', ports: [{containerPort: 80}]}\n---\n"
     )
-    docs, error = yamlcompat.read_documents(text)
+    docs, error = godocs.read_documents(text)
     assert error is None
     assert docs[0][0]["spec"]["template"]["spec"]["containers"][0]["ports"] == [
         {"containerPort": 80}
@@ -139,7 +140,7 @@ def test_rendered_manifests_take_the_direct_path(monkeypatch: pytest.MonkeyPatch
 
 
 def test_aliases_share_the_object_as_in_ruamel() -> None:
-    (doc,) = yamlcompat.load_all("a: &x {b: 1}\nc: *x\n")
+    (doc,) = godocs.load_all("a: &x {b: 1}\nc: *x\n")
     assert doc["a"] is doc["c"]
 
 
@@ -177,9 +178,9 @@ def test_direct_construction_matches_ruamel_on_generated_yaml(text: str) -> None
 
 def test_composing_once_leaves_the_nodes_for_the_deprecated_api_reading() -> None:
     text = "apiVersion: v1\nkind: Service\nmetadata: {name: s, namespace: n}\n---\n- x\n"
-    composed = yamlcompat.compose_documents(text)
+    composed = godocs.compose_documents(text)
     before = deprecated_api.parse_manifest_text(text, composed=composed)
-    yamlcompat.read_documents(text, composed)
+    godocs.read_documents(text, composed)
     assert deprecated_api.parse_manifest_text(text, composed=composed) == before
     assert before == deprecated_api.parse_manifest_text(text)
 
@@ -234,13 +235,13 @@ def test_run_gates_reads_each_file_once(tmp_path: Path, monkeypatch: pytest.Monk
 
     files = _write(tmp_path)
     composed: list[str] = []
-    original = yamlcompat.compose_documents
+    original = godocs.compose_documents
 
-    def counting(text: str, **kwargs: Any) -> yamlcompat.Composed:
+    def counting(text: str, **kwargs: Any) -> godocs.Composed:
         composed.append(text)
         return original(text, **kwargs)
 
-    monkeypatch.setattr(yamlcompat, "compose_documents", counting)
+    monkeypatch.setattr(godocs, "compose_documents", counting)
     report = run_gates(files, GateSettings(engine="builtin"))
     readable = [f for f in files if f.exists()]
     # Once per file for both gates; the CRLF file twice, as Polaris's loader reads it with

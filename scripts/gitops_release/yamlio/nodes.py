@@ -1,8 +1,8 @@
 """YAML as located nodes: compose text into ruamel.yaml nodes that know their exact offsets.
 
 Editing and error reporting both need *where* a value is, not just what it is, so everything that
-reads user YAML composes it here (the C parser from ruamel.yaml.clib when installed, pure Python
-otherwise) instead of constructing Python objects and losing positions.
+reads user YAML composes it here (through the one parser front end, `yamlio.parser`) instead of
+constructing Python objects and losing positions. Scalars resolve as in YAML 1.2.
 """
 
 from __future__ import annotations
@@ -12,13 +12,12 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ruamel.yaml import YAML
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from ruamel.yaml.resolver import VersionedResolver
 from ruamel.yaml.tag import Tag
 
 from gitops_release.errors import GitopsReleaseError
+from gitops_release.yamlio.parser import compose
 
 STR = "tag:yaml.org,2002:str"
 NULL = "tag:yaml.org,2002:null"
@@ -58,11 +57,7 @@ class _CachedResolver(VersionedResolver):
         return super().resolve(kind, value, implicit)
 
 
-def _yaml(*, pure: bool = False) -> YAML:
-    # A fresh instance per call: ruamel.yaml's YAML objects are not thread-safe.
-    yaml = YAML(typ="safe", pure=pure)
-    yaml.Resolver = _CachedResolver
-    return yaml
+_SYNTAX_HINT = "fix the YAML syntax at that position (check indentation, quotes and colons)"
 
 
 def compose_all(
@@ -70,36 +65,13 @@ def compose_all(
 ) -> list[Node]:
     """Compose every document of `text`; a syntax error raises `error` naming source:line:col."""
     # The C parser does not count a byte-order mark in its offsets; the Python one does.
-    pure = text.startswith("\ufeff")
-    try:
-        return [doc for doc in _yaml(pure=pure).compose_all(text) if doc is not None]
-    except MarkedYAMLError as exc:
-        if not pure and is_flow_colon_error(str(exc)):
-            try:
-                return [doc for doc in _yaml(pure=True).compose_all(text) if doc is not None]
-            except YAMLError:
-                pass
-        raise error(describe_yaml_error(exc, source=source), hint=_SYNTAX_HINT) from None
-    except YAMLError as exc:
-        raise error(f"{source}: not valid YAML: {exc}", hint=_SYNTAX_HINT) from None
-
-
-def is_flow_colon_error(message: str) -> bool:
-    """Whether ruamel's C scanner refused a plain scalar holding `:` inside a flow collection
-    (`{image: busybox:1.36}`, `[--addr=0.0.0.0:8080]`), which YAML 1.2, yaml.v2/v3 and kubectl
-    accept: the pure-Python scanner (slower, used only then) reads it as they do."""
-    return "while scanning a plain scalar" in message and "found unexpected ':'" in message
-
-
-_SYNTAX_HINT = "fix the YAML syntax at that position (check indentation, quotes and colons)"
-
-
-def describe_yaml_error(exc: MarkedYAMLError, *, source: str) -> str:
-    mark = exc.problem_mark or exc.context_mark
-    where = f"{source}:{mark.line + 1}:{mark.column + 1}" if mark is not None else source
-    problem = exc.problem or exc.context or "invalid YAML"
-    context = f" ({exc.context})" if exc.context and exc.problem else ""
-    return f"{where}: not valid YAML: {problem}{context}"
+    composed = compose(text, _CachedResolver, pure=text.startswith("\ufeff"), after_retry="first")
+    failure = composed.error
+    if failure is None:
+        return [doc for doc in composed.nodes if doc is not None]
+    if failure.decoding_cause is not None:
+        raise failure.decoding_cause
+    raise error(failure.located(source), hint=_SYNTAX_HINT) from None
 
 
 def line_of(node: Node) -> int:
@@ -119,21 +91,25 @@ def mapping_items(node: Node) -> Iterator[tuple[ScalarNode, Node]]:
                 yield key, value
 
 
-def get(node: Node, key: str) -> Node | None:
-    """The value node for `key` in a mapping node (the last one wins, as in every loader)."""
+def _entry(node: Node, key: str) -> tuple[ScalarNode, Node] | None:
+    """The key and value nodes for `key` in a mapping node (the last one wins, as in every
+    loader)."""
     found = None
     for k, v in mapping_items(node):
         if k.value == key:
-            found = v
+            found = k, v
     return found
+
+
+def get(node: Node, key: str) -> Node | None:
+    """The value node for `key` in a mapping node (the last one wins, as in every loader)."""
+    found = _entry(node, key)
+    return None if found is None else found[1]
 
 
 def get_key(node: Node, key: str) -> ScalarNode | None:
-    found = None
-    for k, _ in mapping_items(node):
-        if k.value == key:
-            found = k
-    return found
+    found = _entry(node, key)
+    return None if found is None else found[0]
 
 
 def walk(node: Node, path: Sequence[str | int]) -> Node | None:
