@@ -17,6 +17,7 @@ from gitops_release.edit.model import Edit, Expect, KeyPath, Splice
 from gitops_release.errors import ImageRefError, ManifestError
 from gitops_release.image import ImageRef, normalize_repository, parse
 from gitops_release.yamlio import nodes as yamlnodes
+from gitops_release.yamlio.podspec import CONTAINER_LISTS, POD_SPEC_PATHS, pod_spec_path
 
 
 @dataclass
@@ -314,16 +315,9 @@ def _set_helm(
 
 # -- raw manifests -------------------------------------------------------------------------------
 
-WORKLOAD_POD_SPECS: dict[str, tuple[str, ...]] = {
-    "Deployment": ("spec", "template", "spec"),
-    "StatefulSet": ("spec", "template", "spec"),
-    "DaemonSet": ("spec", "template", "spec"),
-    "ReplicaSet": ("spec", "template", "spec"),
-    "Job": ("spec", "template", "spec"),
-    "CronJob": ("spec", "jobTemplate", "spec", "template", "spec"),
-    "Pod": ("spec",),
-    "Rollout": ("spec", "template", "spec"),
-}
+# The workloads whose container images are edited: every kind with a pod spec but a
+# ReplicationController.
+_IMAGE_KINDS = frozenset(POD_SPEC_PATHS) - {"ReplicationController"}
 
 
 @dataclass(frozen=True)
@@ -340,17 +334,15 @@ def find_container_images(file: YamlFile) -> Iterator[ContainerImage]:
     """Every container/initContainer `image:` scalar in the workloads of a manifest file."""
     for doc_index, doc in enumerate(file.docs):
         kind = yamlnodes.scalar_str(yamlnodes.get(doc, "kind"))
-        if kind not in WORKLOAD_POD_SPECS:
-            continue
         api = yamlnodes.scalar_str(yamlnodes.get(doc, "apiVersion")) or ""
-        if kind == "Rollout" and not api.startswith("argoproj.io/"):
+        spec_path = pod_spec_path(kind, api, _IMAGE_KINDS)
+        if spec_path is None:
             continue
-        spec_path = WORKLOAD_POD_SPECS[kind]
         pod_spec = yamlnodes.walk(doc, spec_path)
         if pod_spec is None:
             continue
         name = yamlnodes.scalar_str(yamlnodes.walk(doc, ("metadata", "name"))) or "?"
-        for list_key in ("initContainers", "containers"):
+        for list_key in CONTAINER_LISTS:
             containers = yamlnodes.get(pod_spec, list_key)
             if not isinstance(containers, SequenceNode):
                 continue

@@ -26,6 +26,7 @@ from gitops_release.render.model import RenderRoot
 from gitops_release.render.run import Rendered, render_roots
 from gitops_release.render.tree import tree_from_worktree
 from gitops_release.yamlio import nodes as yamlnodes
+from gitops_release.yamlio import podspec
 
 
 @dataclass(frozen=True)
@@ -279,22 +280,9 @@ def container_images(rendered: Mapping[str, Rendered]) -> ImageIndex:
     return images
 
 
-_POD_SPEC_PATHS = (
-    ("spec",),
-    ("spec", "template", "spec"),
-    ("spec", "jobTemplate", "spec", "template", "spec"),
-)
-
-
 def _containers(obj: dict[str, Any]) -> list[dict[str, Any]]:
-    for path in _POD_SPEC_PATHS:
-        spec: Any = obj
-        for step in path:
-            spec = spec.get(step) if isinstance(spec, dict) else None
-        if isinstance(spec, dict) and "containers" in spec:
-            found = [*(spec.get("initContainers") or []), *(spec.get("containers") or [])]
-            return [c for c in found if isinstance(c, dict)]
-    return []
+    spec = podspec.find_pod_spec(obj)
+    return [] if spec is None else podspec.containers(spec)
 
 
 def check_repo(

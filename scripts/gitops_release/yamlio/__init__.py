@@ -8,4 +8,5 @@
   everything else that reads user YAML as YAML 1.2.
 - `goscalars` and `godocs`: the Go-flavoured reading (yaml.v3 / yaml.v2 scalar rules, duplicate
   keys) the gates need to give Pluto's and Polaris's verdicts.
+- `podspec`: which keys lead from a workload to its pod spec.
 """

@@ -28,17 +28,21 @@ from gitops_release.gates.polaris.checks import (
 )
 from gitops_release.gates.polaris.config import PolarisConfig
 from gitops_release.gates.polaris.manifests import LoadedManifests, Resource
+from gitops_release.yamlio.podspec import POD_SPEC_PATHS
 
 EXEMPT_ALL = "polaris.fairwinds.com/exempt"
-_POD_SPEC_PREFIX = {
-    "CronJob": "/spec/jobTemplate/spec/template/spec",
-    "Pod": "/spec",
-    "Deployment": "/spec/template/spec",
-    "DaemonSet": "/spec/template/spec",
-    "StatefulSet": "/spec/template/spec",
-    "Job": "/spec/template/spec",
-    "ReplicationController": "/spec/template/spec",
-}
+# The kinds whose mutations Polaris writes under the pod spec's path (its own list: no
+# ReplicaSet, no Rollout); other kinds' mutation paths get no prefix.
+_POLARIS_POD_SPEC_KINDS = (
+    "CronJob",
+    "Pod",
+    "Deployment",
+    "DaemonSet",
+    "StatefulSet",
+    "Job",
+    "ReplicationController",
+)
+_POD_SPEC_PREFIX = {kind: "/" + "/".join(POD_SPEC_PATHS[kind]) for kind in _POLARIS_POD_SPEC_KINDS}
 
 
 @dataclass(frozen=True)

@@ -24,11 +24,12 @@ from typing import Any
 from gitops_release.gates.model import Problem, ResourceRef
 from gitops_release.gates.polaris import kubetypes
 from gitops_release.yamlio import godocs
+from gitops_release.yamlio.podspec import POD_SPEC_KEYS
 
 _CHUNK_SPLIT = re.compile(r"[\r\n]-+[\r\n]")
 POLARIS_EXTENSIONS = (".yaml", ".yml")
 GATE_EXTENSIONS = (".yaml", ".yml", ".json")
-_POD_KEYS = ("jobTemplate", "spec", "template")
+_POD_KEYS = POD_SPEC_KEYS  # jobTemplate, spec, template: the order Polaris tries them in
 
 
 class ObjectError(ValueError):
