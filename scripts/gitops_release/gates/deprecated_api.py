@@ -18,7 +18,7 @@ from typing import Any
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from gitops_release.gates.deprecations import DEFAULT_DATA, DeprecatedApi, DeprecationData
-from gitops_release.gates.gocompat import semver
+from gitops_release.gates.gocompat import goversion
 from gitops_release.yamlio import godocs, goscalars
 
 
@@ -287,9 +287,9 @@ def find_usages(
                     stub=stub,
                     api=entry,
                     file_path=scan.path if with_file_path else None,
-                    deprecated=semver.reached(target, entry.deprecated_in),
-                    removed=semver.reached(target, entry.removed_in),
-                    replacement_available=semver.reached(target, entry.replacement_available_in),
+                    deprecated=goversion.reached(target, entry.deprecated_in),
+                    removed=goversion.reached(target, entry.removed_in),
+                    replacement_available=goversion.reached(target, entry.replacement_available_in),
                 )
             )
     return usages

@@ -20,7 +20,7 @@ from types import MappingProxyType
 from typing import Any
 
 from gitops_release.errors import ConfigError
-from gitops_release.gates.gocompat import semver
+from gitops_release.gates.gocompat import goversion
 
 
 @dataclass(frozen=True)
@@ -933,7 +933,7 @@ def parse_versions_document(doc: Any, *, where: str) -> DeprecationData:
         )
         for key in ("deprecated_in", "removed_in", "replacement_available_in"):
             value = getattr(entry, key)
-            if value and not semver.is_valid(value):
+            if value and not goversion.is_valid(value):
                 raise ConfigError(
                     f"{at}: {key.replace('_', '-')} {value!r} is not a semantic version "
                     "with a leading 'v'"
@@ -993,7 +993,7 @@ def effective_targets(
     targets = dict(data.target_versions)
     targets.update(overrides)
     for component, version in targets.items():
-        if not semver.is_valid(version):
+        if not goversion.is_valid(version):
             raise ConfigError(
                 "you must use valid semver for all target versions with a leading 'v' - got "
                 f"{component} {version}"

@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gitops_release.errors import UsageError
-from gitops_release.gates.gocompat import semver
+from gitops_release.gates.gocompat import goversion
 
 
 @pytest.mark.parametrize(
@@ -27,8 +27,8 @@ from gitops_release.gates.gocompat import semver
     ],
 )
 def test_compare_follows_go(a: str, b: str, expected: int) -> None:
-    assert semver.compare(a, b) == expected
-    assert semver.compare(b, a) == -expected
+    assert goversion.compare(a, b) == expected
+    assert goversion.compare(b, a) == -expected
 
 
 @pytest.mark.parametrize(
@@ -36,20 +36,20 @@ def test_compare_follows_go(a: str, b: str, expected: int) -> None:
     ["1.2.3", "v01.2.3", "v1.02", "v1.2.3.4", "v1.2-pre", "v1.2.3-01", "v1.2.3-", "v1.2.3+", ""],
 )
 def test_invalid_versions(version: str) -> None:
-    assert not semver.is_valid(version)
+    assert not goversion.is_valid(version)
     with pytest.raises(UsageError):
-        semver.require_valid(version, what="target")
+        goversion.require_valid(version, what="target")
 
 
 @pytest.mark.parametrize("version", ["v1", "v1.25", "v1.25.0-rc.1", "v1.0.0+meta", "v0.0.0"])
 def test_valid_versions(version: str) -> None:
-    assert semver.is_valid(version)
+    assert goversion.is_valid(version)
 
 
 def test_reached_treats_empty_threshold_as_never() -> None:
-    assert not semver.reached("v1.30.0", "")
-    assert semver.reached("v1.16.0", "v1.16.0")
-    assert not semver.reached("v1.15.9", "v1.16.0")
+    assert not goversion.reached("v1.30.0", "")
+    assert goversion.reached("v1.16.0", "v1.16.0")
+    assert not goversion.reached("v1.15.9", "v1.16.0")
 
 
 # Go's grammar (golang.org/x/mod/semver), transcribed: every text is valid exactly when it matches.
@@ -65,7 +65,7 @@ GO_GRAMMAR = re.compile(
 @settings(max_examples=1000, deadline=None)
 @given(st.text(alphabet="v0123456789.-+aZ\u0661\n ", max_size=16))
 def test_validity_follows_go_grammar(version: str) -> None:
-    assert semver.is_valid(version) == (GO_GRAMMAR.fullmatch(version) is not None)
+    assert goversion.is_valid(version) == (GO_GRAMMAR.fullmatch(version) is not None)
 
 
 @pytest.mark.parametrize(
@@ -73,4 +73,4 @@ def test_validity_follows_go_grammar(version: str) -> None:
     ["v1.2-rc.1", "v1+build", "v1.2.3\n", "v\u0661.2.3", "v1.2.3-\u0661", "V1.2.3", "v"],
 )
 def test_shorthand_suffixes_non_ascii_and_a_bare_v_are_invalid(version: str) -> None:
-    assert not semver.is_valid(version)
+    assert not goversion.is_valid(version)
