@@ -11,10 +11,13 @@ from pathlib import Path
 import pytest
 
 from gitops_release import proc
+from gitops_release.github import GitHubForge, RetrySettings, connect
 from gitops_release.testing import FakeGitHub
 from tests.conftest import EXAMPLE_REPO
 
 MANIFEST_REPO = "acme/manifests"
+FAST_RETRY = RetrySettings(backoff_factor=0)
+"""The client's retries without the back-off between them: the emulator's faults need no wait."""
 
 
 def git(*args: str | os.PathLike[str], cwd: Path) -> str:
@@ -57,6 +60,10 @@ class ManifestRepo:
             "--git-url",
             self.git_url,
         ]
+
+    def connect(self, retry: RetrySettings = FAST_RETRY) -> GitHubForge:
+        """The client a flow gets, retrying at once."""
+        return connect(self.github.api_url, self.token, self.name, retry=retry)
 
     def show(self, rev: str, path: str) -> str:
         """A file's exact text at `rev` in the served (bare) repository."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any, ParamSpec, TypeVar
 
 from github import Auth, Github, GithubException, GithubRetry
@@ -23,28 +24,46 @@ PERMISSIONS_HINT = (
 )
 
 
-def retry_policy(*, total_wait: float = 60.0) -> GithubRetry:
-    """Retry 5xx, 429 and secondary rate limits (honouring Retry-After), with a bounded wait."""
-    return GithubRetry(
-        total=6,
-        backoff_factor=0.5,
-        backoff_max=10,
-        secondary_rate_wait=min(60.0, total_wait),
-        max_rate_limit_wait=total_wait,
-        status_forcelist=[429, *range(500, 600)],
-        allowed_methods={"GET", "POST", "PATCH", "PUT", "DELETE", "HEAD"},
-        respect_retry_after_header=True,
-    )
+@dataclass(frozen=True)
+class RetrySettings:
+    """How the client retries 5xx, 429 and secondary rate limits (honouring Retry-After).
+
+    `attempts` retries at most, waiting `backoff_factor * 2**n` seconds (at most `backoff_max`)
+    between them; a rate limit is waited out for at most `total_wait` seconds (a secondary one
+    for at most a minute).
+    """
+
+    attempts: int = 6
+    backoff_factor: float = 0.5
+    backoff_max: float = 10
+    total_wait: float = 60.0
+
+    def policy(self) -> GithubRetry:
+        return GithubRetry(
+            total=self.attempts,
+            backoff_factor=self.backoff_factor,
+            backoff_max=self.backoff_max,
+            secondary_rate_wait=min(60.0, self.total_wait),
+            max_rate_limit_wait=self.total_wait,
+            status_forcelist=[429, *range(500, 600)],
+            allowed_methods={"GET", "POST", "PATCH", "PUT", "DELETE", "HEAD"},
+            respect_retry_after_header=True,
+        )
 
 
 def connect(
-    api_url: str, token: str, repo: str, *, total_wait: float = 60.0, timeout: float = 30.0
+    api_url: str,
+    token: str,
+    repo: str,
+    *,
+    retry: RetrySettings = RetrySettings(),
+    timeout: float = 30.0,
 ) -> GitHubForge:
     proc.register_secret(token)
     client = Github(
         base_url=api_url.rstrip("/"),
         auth=Auth.Token(token),
-        retry=retry_policy(total_wait=total_wait),
+        retry=retry.policy(),
         timeout=int(timeout),
         per_page=100,
     )

@@ -325,16 +325,26 @@ def test_downgrade_refused(
 
 
 def test_pull_request_failure_leaves_no_branch(
-    run_cli: RunCli, manifest_repo: ManifestRepo, fake_github_client: Github
+    manifest_repo: ManifestRepo, fake_github_client: Github
 ) -> None:
+    from gitops_release.errors import GitHubError
+    from gitops_release.flows.bump import BumpRequest
+    from gitops_release.flows.bump import bump as run_bump
     from gitops_release.testing import ServerError
 
-    manifest_repo.github.inject(
+    failing = manifest_repo.github.inject(
         ServerError(method="POST", path=r"/repos/acme/manifests/pulls", status=500, times=None)
     )
-    code, _, err = bump(run_cli, manifest_repo, "--env", "staging", "--image", f"{WEB}:1.4.2")
-    assert code == 1
-    assert "open a pull request" in err
+    request = BumpRequest(
+        manifest_repo=manifest_repo.name,
+        env="staging",
+        image=f"{WEB}:1.4.2",
+        git_url=manifest_repo.git_url,
+        token=manifest_repo.token,
+    )
+    with pytest.raises(GitHubError, match="open a pull request"):
+        run_bump(request, manifest_repo.connect())  # every retry fails, without back-off
+    assert failing.fired == 7  # the first attempt and six retries
     assert_nothing_left(manifest_repo, fake_github_client)
 
 

@@ -7,7 +7,7 @@ from github import Github
 
 from gitops_release.errors import GitHubError
 from gitops_release.flows.bump import BumpRequest, bump
-from gitops_release.github import connect
+from gitops_release.github import RetrySettings
 from gitops_release.image import parse
 from gitops_release.testing import BeforeRequest, RejectPush, ServerError
 from tests.conftest import RunCli
@@ -65,9 +65,7 @@ def test_a_branch_that_could_not_be_deleted_is_named_and_adopted_next_time(
         git_url=manifest_repo.git_url,
         token=manifest_repo.token,
     )
-    forge = connect(
-        manifest_repo.github.api_url, manifest_repo.token, manifest_repo.name, total_wait=1
-    )
+    forge = manifest_repo.connect(RetrySettings(backoff_factor=0, total_wait=1))
     with pytest.raises(GitHubError) as caught:
         bump(request, forge)
     assert manifest_repo.ref(f"refs/heads/{BRANCH}") is not None  # it stayed

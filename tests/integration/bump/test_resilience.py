@@ -10,7 +10,7 @@ import pytest
 from github import Github
 
 from gitops_release.flows.bump import BumpRequest, BumpResult, bump
-from gitops_release.github import connect
+from gitops_release.github import RetrySettings
 from gitops_release.image import parse
 from gitops_release.testing import BeforeRequest, FakeGitHub, SecondaryRateLimit, ServerError
 from tests.integration.conftest import ManifestRepo, git, make_source_repo
@@ -28,7 +28,7 @@ def run_bump(repo: ManifestRepo, image: str, **kwargs: object) -> BumpResult:
         token=repo.token,
         **kwargs,  # type: ignore[arg-type]
     )
-    return bump(request, connect(repo.github.api_url, repo.token, repo.name, total_wait=30))
+    return bump(request, repo.connect(RetrySettings(backoff_factor=0, total_wait=30)))
 
 
 def test_three_502_then_success(manifest_repo: ManifestRepo) -> None:
