@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 from gitops_release.testing.auth import Credentials, Identity, RateLimiter
 from gitops_release.testing.pagination import link_header, page_request, paginate
 from gitops_release.testing.prs import PullEngine
-from gitops_release.testing.render import Renderer, Urls
+from gitops_release.testing.shapes import Shapes, Urls
 from gitops_release.testing.store import PullState, RepoState, Store, UserState
 from gitops_release.testing.wire import (
     ApiError,
@@ -32,7 +32,7 @@ class Context:
     identity: Identity
     store: Store
     credentials: Credentials
-    render: Renderer
+    shapes: Shapes
     engine: PullEngine
     urls: Urls
     rates: RateLimiter

@@ -84,7 +84,9 @@ class RefInfo:
 
 
 @dataclass(frozen=True)
-class FileChange:
+class ChangedFile:
+    """A file a commit range changes, as GitHub lists it for a pull request or a commit."""
+
     filename: str
     status: str
     additions: int
@@ -204,7 +206,7 @@ class BareRepo:
     def commit(self, sha: str) -> CommitInfo:
         return self.commits([sha])[0]
 
-    def changes(self, base: str, head: str) -> list[FileChange]:
+    def changes(self, base: str, head: str) -> list[ChangedFile]:
         """Files changed from `base` to `head`, with line counts and the per-file patch."""
         raw = self.git("diff", "--raw", "-z", "-M", "--no-abbrev", base, head).out
         numstat = self.git("diff", "--numstat", "-z", "-M", base, head).out
@@ -335,7 +337,7 @@ def _split_patch(patch: str) -> list[str | None]:
     return chunks
 
 
-def _parse_changes(raw: str, numstat: str, patch: str) -> list[FileChange]:
+def _parse_changes(raw: str, numstat: str, patch: str) -> list[ChangedFile]:
     counts: dict[str, tuple[int, int]] = {}
     items = numstat.split("\0")
     index = 0
@@ -352,7 +354,7 @@ def _parse_changes(raw: str, numstat: str, patch: str) -> list[FileChange]:
         index += 1
 
     patches = _split_patch(patch)
-    changes: list[FileChange] = []
+    changes: list[ChangedFile] = []
     fields = raw.split("\0")
     index = 0
     while index < len(fields) and fields[index]:
@@ -370,7 +372,7 @@ def _parse_changes(raw: str, numstat: str, patch: str) -> list[FileChange]:
         blob = new_sha if new_sha != ZERO_SHA else old_sha
         file_patch = patches[len(changes)] if len(changes) < len(patches) else None
         changes.append(
-            FileChange(
+            ChangedFile(
                 filename=name,
                 status=_STATUS.get(letter, "modified"),
                 additions=added,

@@ -54,7 +54,7 @@ def _pull(ctx: Context, data: dict[str, Any]) -> tuple[RepoState, PullState]:
 def _result(ctx: Context, data: dict[str, Any], pr: PullState) -> dict[str, Any]:
     auto = pr.auto_merge
     return {
-        "actor": ctx.render.actor(ctx.login),
+        "actor": ctx.shapes.actor(ctx.login),
         "clientMutationId": data.get("clientMutationId"),
         "pullRequest": {
             "id": pr.node_id,

@@ -9,8 +9,8 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 
-from gitops_release.testing.gitrepo import FileChange, RefInfo, now_iso
-from gitops_release.testing.render import PullFacts, combined_state
+from gitops_release.testing.gitrepo import ChangedFile, RefInfo, now_iso
+from gitops_release.testing.shapes import PullFacts, combined_state
 from gitops_release.testing.store import PullState, RepoState, StatusState, UserState
 from gitops_release.testing.wire import ApiError
 
@@ -38,7 +38,7 @@ class PullEngine:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._merge_trees: dict[tuple[int, str, str], str | None] = {}
-        self._changes: dict[tuple[int, str, str], list[FileChange]] = {}
+        self._changes: dict[tuple[int, str, str], list[ChangedFile]] = {}
         self._commits: dict[tuple[int, str, str], list[str]] = {}
 
     # -- tracking -------------------------------------------------------------------------------
@@ -95,7 +95,7 @@ class PullEngine:
                 self._commits[key] = cached
         return list(cached)
 
-    def changes(self, repo: RepoState, pr: PullState) -> list[FileChange]:
+    def changes(self, repo: RepoState, pr: PullState) -> list[ChangedFile]:
         """Files changed by the pull request: merge base to head, like GitHub's "Files" tab."""
         key = (repo.id, pr.base_sha, pr.head_sha)
         with self._lock:

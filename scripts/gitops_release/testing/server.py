@@ -33,9 +33,9 @@ from gitops_release.testing.faults import (
 )
 from gitops_release.testing.gitrepo import now_iso
 from gitops_release.testing.prs import PullEngine
-from gitops_release.testing.render import Renderer, Urls
 from gitops_release.testing.requestlog import Kind, RequestLog, RequestRecord
 from gitops_release.testing.routes import build_router
+from gitops_release.testing.shapes import Shapes, Urls
 from gitops_release.testing.store import RepoState, Store, UserType, valid_name
 from gitops_release.testing.transport import LoopbackServer
 from gitops_release.testing.wire import ApiError, Request, Response, json_response
@@ -282,7 +282,7 @@ class FakeGitHub:
         with self._store.lock:
             self._engine.refresh(repo)
             pr = repo.pulls[number]
-            return self._renderer().pull(repo, pr, self._engine.facts(repo, pr))
+            return self._shapes().pull(repo, pr, self._engine.facts(repo, pr))
 
     def comments(self, full_name: str, number: int) -> tuple[str, ...]:
         """The bodies of the comments on pull request `number`, oldest first."""
@@ -320,8 +320,8 @@ class FakeGitHub:
         return tuple(merged)
 
     # -- request pipeline -----------------------------------------------------------------------
-    def _renderer(self) -> Renderer:
-        return Renderer(self._urls, self._store, self._credentials)
+    def _shapes(self) -> Shapes:
+        return Shapes(self._urls, self._store, self._credentials)
 
     def dispatch(self, request: Request) -> Response:
         """Answer one request and log it. Called from the server's request threads."""
@@ -406,7 +406,7 @@ class FakeGitHub:
             identity=identity,
             store=self._store,
             credentials=self._credentials,
-            render=self._renderer(),
+            shapes=self._shapes(),
             engine=self._engine,
             urls=self._urls,
             rates=self._rates,

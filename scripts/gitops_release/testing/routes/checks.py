@@ -58,14 +58,14 @@ def create_status(ctx: Context, params: Params) -> Response:
         updated_at=stamp,
     )
     repo.statuses.append(status)
-    return ctx.json(201, ctx.render.status(repo, status))
+    return ctx.json(201, ctx.shapes.status(repo, status))
 
 
 def list_statuses(ctx: Context, params: Params) -> Response:
     repo = ctx.repo(params)
     sha = _commit(repo, params["ref"])
     statuses = [s for s in reversed(repo.statuses) if s.sha == sha]
-    return ctx.page(statuses, lambda s: ctx.render.status(repo, s))
+    return ctx.page(statuses, lambda s: ctx.shapes.status(repo, s))
 
 
 def combined_status(ctx: Context, params: Params) -> Response:
@@ -74,7 +74,7 @@ def combined_status(ctx: Context, params: Params) -> Response:
     if sha is None:
         raise not_found()
     latest = latest_statuses(repo, sha)
-    return ctx.json(200, ctx.render.combined_status(repo, sha, params["ref"], latest))
+    return ctx.json(200, ctx.shapes.combined_status(repo, sha, params["ref"], latest))
 
 
 def _apply_run_fields(ctx: Context, run: CheckRunState, data: dict[str, Any]) -> None:
@@ -106,7 +106,7 @@ def _apply_run_fields(ctx: Context, run: CheckRunState, data: dict[str, Any]) ->
 
 def _render_run(ctx: Context, repo: RepoState, run: CheckRunState) -> dict[str, Any]:
     pulls = [pr for pr in repo.pulls.values() if pr.state == "open" and pr.head_sha == run.head_sha]
-    return ctx.render.check_run(repo, run, pulls)
+    return ctx.shapes.check_run(repo, run, pulls)
 
 
 def create_check_run(ctx: Context, params: Params) -> Response:

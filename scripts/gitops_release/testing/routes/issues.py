@@ -33,7 +33,7 @@ def _issue(ctx: Context, repo: RepoState, params: Params) -> PullState:
 def get_issue(ctx: Context, params: Params) -> Response:
     repo = ctx.repo(params)
     ctx.engine.refresh(repo)
-    return ctx.json(200, ctx.render.issue(repo, _issue(ctx, repo, params)))
+    return ctx.json(200, ctx.shapes.issue(repo, _issue(ctx, repo, params)))
 
 
 def update_issue(ctx: Context, params: Params) -> Response:
@@ -61,7 +61,7 @@ def update_issue(ctx: Context, params: Params) -> Response:
     elif state not in (None, "open", "closed"):
         raise validation_failed(FieldError("Issue", "invalid", "state"))
     pr.updated_at = now_iso()
-    return ctx.json(200, ctx.render.issue(repo, pr))
+    return ctx.json(200, ctx.shapes.issue(repo, pr))
 
 
 # -- comments -------------------------------------------------------------------------------------
@@ -80,7 +80,7 @@ def list_comments(ctx: Context, params: Params) -> Response:
     repo = ctx.repo(params)
     pr = _issue(ctx, repo, params)
     comments = [c for c in repo.comments.values() if c.issue_number == pr.number]
-    return ctx.page(comments, lambda c: ctx.render.comment(repo, c))
+    return ctx.page(comments, lambda c: ctx.shapes.comment(repo, c))
 
 
 def create_comment(ctx: Context, params: Params) -> Response:
@@ -94,7 +94,7 @@ def create_comment(ctx: Context, params: Params) -> Response:
     )
     repo.comments[comment_id] = comment
     pr.updated_at = stamp
-    return ctx.json(201, ctx.render.comment(repo, comment))
+    return ctx.json(201, ctx.shapes.comment(repo, comment))
 
 
 def _comment(repo: RepoState, params: Params) -> CommentState:
@@ -109,7 +109,7 @@ def _comment(repo: RepoState, params: Params) -> CommentState:
 
 def get_comment(ctx: Context, params: Params) -> Response:
     repo = ctx.repo(params)
-    return ctx.json(200, ctx.render.comment(repo, _comment(repo, params)))
+    return ctx.json(200, ctx.shapes.comment(repo, _comment(repo, params)))
 
 
 def update_comment(ctx: Context, params: Params) -> Response:
@@ -117,7 +117,7 @@ def update_comment(ctx: Context, params: Params) -> Response:
     comment = _comment(repo, params)
     comment.body = _comment_body(ctx, ctx.body())
     comment.updated_at = now_iso()
-    return ctx.json(200, ctx.render.comment(repo, comment))
+    return ctx.json(200, ctx.shapes.comment(repo, comment))
 
 
 def delete_comment(ctx: Context, params: Params) -> Response:
@@ -160,13 +160,13 @@ def _labels_for(ctx: Context, repo: RepoState, value: Any) -> list[LabelState]:
 
 
 def _render_labels(ctx: Context, repo: RepoState, pr: PullState) -> Response:
-    return ctx.json(200, ctx.render.pull_labels(repo, pr))
+    return ctx.json(200, ctx.shapes.pull_labels(repo, pr))
 
 
 def list_issue_labels(ctx: Context, params: Params) -> Response:
     repo = ctx.repo(params)
     pr = _issue(ctx, repo, params)
-    return ctx.page(ctx.render.pull_labels(repo, pr), lambda label: label)
+    return ctx.page(ctx.shapes.pull_labels(repo, pr), lambda label: label)
 
 
 def add_labels(ctx: Context, params: Params) -> Response:
@@ -212,7 +212,7 @@ def remove_all_labels(ctx: Context, params: Params) -> Response:
 def list_repo_labels(ctx: Context, params: Params) -> Response:
     repo = ctx.repo(params)
     labels = sorted(repo.labels.values(), key=lambda label: label.name.lower())
-    return ctx.page(labels, lambda label: ctx.render.label(repo, label))
+    return ctx.page(labels, lambda label: ctx.shapes.label(repo, label))
 
 
 def create_label(ctx: Context, params: Params) -> Response:
@@ -226,7 +226,7 @@ def create_label(ctx: Context, params: Params) -> Response:
         raise validation_failed(FieldError("Label", "already_exists", "name"))
     description = ctx.optional_str(data, "description", "Label")
     label = _ensure_label(ctx, repo, name, color.lower(), description)
-    return ctx.json(201, ctx.render.label(repo, label))
+    return ctx.json(201, ctx.shapes.label(repo, label))
 
 
 def _repo_label(repo: RepoState, params: Params) -> LabelState:
@@ -238,7 +238,7 @@ def _repo_label(repo: RepoState, params: Params) -> LabelState:
 
 def get_label(ctx: Context, params: Params) -> Response:
     repo = ctx.repo(params)
-    return ctx.json(200, ctx.render.label(repo, _repo_label(repo, params)))
+    return ctx.json(200, ctx.shapes.label(repo, _repo_label(repo, params)))
 
 
 def delete_label(ctx: Context, params: Params) -> Response:

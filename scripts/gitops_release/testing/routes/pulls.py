@@ -66,7 +66,7 @@ def list_pulls(ctx: Context, params: Params) -> Response:
         return (pr.created_at, pr.number)
 
     pulls.sort(key=key, reverse=direction == "desc")
-    return ctx.page(pulls, lambda pr: ctx.render.pull(repo, pr))
+    return ctx.page(pulls, lambda pr: ctx.shapes.pull(repo, pr))
 
 
 def _branch_spec(repo: RepoState, text: str, field: str) -> str:
@@ -130,14 +130,14 @@ def create_pull(ctx: Context, params: Params) -> Response:
     )
     repo.pulls[number] = pr
     ctx.store.pull_nodes[pr.node_id] = (repo.full_name, number)
-    return ctx.json(201, ctx.render.pull(repo, pr, ctx.engine.facts(repo, pr)))
+    return ctx.json(201, ctx.shapes.pull(repo, pr, ctx.engine.facts(repo, pr)))
 
 
 def get_pull(ctx: Context, params: Params) -> Response:
     repo = ctx.repo(params)
     ctx.engine.refresh(repo)
     pr = ctx.pull(repo, params["pull_number"])
-    return ctx.json(200, ctx.render.pull(repo, pr, ctx.engine.facts(repo, pr)))
+    return ctx.json(200, ctx.shapes.pull(repo, pr, ctx.engine.facts(repo, pr)))
 
 
 def update_pull(ctx: Context, params: Params) -> Response:
@@ -166,7 +166,7 @@ def update_pull(ctx: Context, params: Params) -> Response:
     if state is not None:
         _change_state(ctx, repo, pr, state)
     pr.updated_at = now_iso()
-    return ctx.json(200, ctx.render.pull(repo, pr, ctx.engine.facts(repo, pr)))
+    return ctx.json(200, ctx.shapes.pull(repo, pr, ctx.engine.facts(repo, pr)))
 
 
 def _change_state(ctx: Context, repo: RepoState, pr: PullState, state: Any) -> None:
@@ -220,7 +220,7 @@ def list_files(ctx: Context, params: Params) -> Response:
     ctx.engine.refresh(repo)
     pr = ctx.pull(repo, params["pull_number"])
     changes = ctx.engine.changes(repo, pr)[:3000]
-    return ctx.page(changes, lambda change: ctx.render.diff_entry(repo, change, pr.head_sha))
+    return ctx.page(changes, lambda change: ctx.shapes.diff_entry(repo, change, pr.head_sha))
 
 
 def list_commits(ctx: Context, params: Params) -> Response:
@@ -228,7 +228,7 @@ def list_commits(ctx: Context, params: Params) -> Response:
     ctx.engine.refresh(repo)
     pr = ctx.pull(repo, params["pull_number"])
     infos = repo.git.commits(ctx.engine.commits(repo, pr)[:250])
-    return ctx.page(infos, lambda info: ctx.render.commit(repo, info))
+    return ctx.page(infos, lambda info: ctx.shapes.commit(repo, info))
 
 
 def _not_collaborators(repo: RepoState) -> ApiError:
@@ -267,7 +267,7 @@ def request_reviewers(ctx: Context, params: Params) -> Response:
             pr.requested_reviewers.append(user.login)
             known.add(user.login.lower())
     pr.updated_at = now_iso()
-    return ctx.json(201, ctx.render.pull(repo, pr))
+    return ctx.json(201, ctx.shapes.pull(repo, pr))
 
 
 def remove_reviewers(ctx: Context, params: Params) -> Response:
@@ -277,13 +277,13 @@ def remove_reviewers(ctx: Context, params: Params) -> Response:
     removed = {login.lower() for login in _logins(ctx.body(), "reviewers")}
     pr.requested_reviewers = [r for r in pr.requested_reviewers if r.lower() not in removed]
     pr.updated_at = now_iso()
-    return ctx.json(200, ctx.render.pull(repo, pr))
+    return ctx.json(200, ctx.shapes.pull(repo, pr))
 
 
 def list_review_requests(ctx: Context, params: Params) -> Response:
     repo = ctx.repo(params)
     pr = ctx.pull(repo, params["pull_number"])
-    return ctx.json(200, ctx.render.review_requests(pr))
+    return ctx.json(200, ctx.shapes.review_requests(pr))
 
 
 def list_reviews(ctx: Context, params: Params) -> Response:
@@ -303,7 +303,7 @@ def commit_pulls(ctx: Context, params: Params) -> Response:
         for pr in sorted(repo.pulls.values(), key=lambda pr: pr.number, reverse=True)
         if ctx.engine.contains(repo, pr, sha)
     ]
-    return ctx.page(pulls, lambda pr: ctx.render.pull(repo, pr))
+    return ctx.page(pulls, lambda pr: ctx.shapes.pull(repo, pr))
 
 
 ROUTES: tuple[tuple[str, str, Handler], ...] = (

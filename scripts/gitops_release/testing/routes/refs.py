@@ -18,14 +18,14 @@ def get_ref(ctx: Context, params: Params) -> Response:
     info = _ref_info(repo, f"refs/{params['ref']}")
     if info is None:
         raise not_found()
-    return ctx.json(200, ctx.render.git_ref(repo, info))
+    return ctx.json(200, ctx.shapes.git_ref(repo, info))
 
 
 def matching_refs(ctx: Context, params: Params) -> Response:
     repo = ctx.repo(params)
     prefix = f"refs/{params['ref']}"
     refs = [info for name, info in sorted(repo.git.refs().items()) if name.startswith(prefix)]
-    return ctx.page(refs, lambda info: ctx.render.git_ref(repo, info))
+    return ctx.page(refs, lambda info: ctx.shapes.git_ref(repo, info))
 
 
 def create_ref(ctx: Context, params: Params) -> Response:
@@ -44,7 +44,7 @@ def create_ref(ctx: Context, params: Params) -> Response:
     info = _ref_info(repo, ref)
     if info is None:  # deleted by a concurrent push
         raise not_found()
-    return ctx.json(201, ctx.render.git_ref(repo, info))
+    return ctx.json(201, ctx.shapes.git_ref(repo, info))
 
 
 def update_ref(ctx: Context, params: Params) -> Response:
@@ -65,7 +65,7 @@ def update_ref(ctx: Context, params: Params) -> Response:
     info = _ref_info(repo, ref)
     if info is None:
         raise not_found()
-    return ctx.json(200, ctx.render.git_ref(repo, info))
+    return ctx.json(200, ctx.shapes.git_ref(repo, info))
 
 
 def delete_ref(ctx: Context, params: Params) -> Response:
@@ -97,7 +97,7 @@ def get_branch(ctx: Context, params: Params) -> Response:
     sha = repo.git.branch_sha(params["branch"])
     if sha is None:
         raise ApiError(404, "Branch not found")
-    return ctx.json(200, ctx.render.branch(repo, params["branch"], repo.git.commit(sha)))
+    return ctx.json(200, ctx.shapes.branch(repo, params["branch"], repo.git.commit(sha)))
 
 
 def get_commit(ctx: Context, params: Params) -> Response:
@@ -108,7 +108,7 @@ def get_commit(ctx: Context, params: Params) -> Response:
     info = repo.git.commit(sha)
     parent = info.parents[0] if info.parents else None
     files = repo.git.changes(parent or _empty_tree(repo), sha)
-    return ctx.json(200, ctx.render.commit(repo, info, files))
+    return ctx.json(200, ctx.shapes.commit(repo, info, files))
 
 
 def _empty_tree(repo: RepoState) -> str:

@@ -18,21 +18,21 @@ from gitops_release.testing.wire import (
 
 
 def get_authenticated_user(ctx: Context, _params: Params) -> Response:
-    return ctx.json(200, ctx.render.user_profile(ctx.login, private=True))
+    return ctx.json(200, ctx.shapes.user_profile(ctx.login, private=True))
 
 
 def get_user(ctx: Context, params: Params) -> Response:
     user = ctx.store.find_user(params["username"])
     if user is None or user.type == "Organization":
         raise not_found()
-    return ctx.json(200, ctx.render.user_profile(user.login, private=False))
+    return ctx.json(200, ctx.shapes.user_profile(user.login, private=False))
 
 
 def get_org(ctx: Context, params: Params) -> Response:
     org = ctx.store.find_user(params["org"])
     if org is None or org.type != "Organization":
         raise not_found()
-    return ctx.json(200, ctx.render.organization(org.login))
+    return ctx.json(200, ctx.shapes.organization(org.login))
 
 
 def _create(ctx: Context, owner: str, owner_type: UserType) -> Response:
@@ -61,7 +61,7 @@ def _create(ctx: Context, owner: str, owner_type: UserType) -> Response:
         description=ctx.optional_str(data, "description", "Repository"),
         auto_init=bool(data.get("auto_init", False)),
     )
-    return ctx.json(201, ctx.render.repo(repo, ctx.login))
+    return ctx.json(201, ctx.shapes.repo(repo, ctx.login))
 
 
 def create_for_user(ctx: Context, _params: Params) -> Response:
@@ -76,7 +76,7 @@ def create_in_org(ctx: Context, params: Params) -> Response:
 
 
 def get_repo(ctx: Context, params: Params) -> Response:
-    return ctx.json(200, ctx.render.repo(ctx.repo(params), ctx.login))
+    return ctx.json(200, ctx.shapes.repo(ctx.repo(params), ctx.login))
 
 
 def collaborator_permission(ctx: Context, params: Params) -> Response:
@@ -84,7 +84,7 @@ def collaborator_permission(ctx: Context, params: Params) -> Response:
     user = ctx.store.find_user(params["username"])
     if user is None or user.type == "Organization":
         raise ApiError(404, f"{params['username']} is not a user")
-    return ctx.json(200, ctx.render.collaborator_permission(repo, user.login))
+    return ctx.json(200, ctx.shapes.collaborator_permission(repo, user.login))
 
 
 def rate_limit(ctx: Context, _params: Params) -> Response:

@@ -13,7 +13,7 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 
 from gitops_release.testing.auth import Credentials
-from gitops_release.testing.gitrepo import CommitInfo, FileChange, Person, RefInfo
+from gitops_release.testing.gitrepo import ChangedFile, CommitInfo, Person, RefInfo
 from gitops_release.testing.store import (
     CheckRunState,
     CommentState,
@@ -67,7 +67,9 @@ class PullFacts:
     changed_files: int
 
 
-class Renderer:
+class Shapes:
+    """Store state as the JSON objects GitHub returns, one method per kind of object."""
+
     def __init__(self, urls: Urls, store: Store, credentials: Credentials) -> None:
         self.urls = urls
         self.store = store
@@ -302,7 +304,7 @@ class Renderer:
         return login if self.store.find_user(login) is not None else None
 
     def commit(
-        self, repo: RepoState, info: CommitInfo, files: list[FileChange] | None = None
+        self, repo: RepoState, info: CommitInfo, files: list[ChangedFile] | None = None
     ) -> Json:
         api = self.urls.repo_api(repo.full_name)
         html = f"{self.urls.web}/{repo.full_name}"
@@ -353,7 +355,7 @@ class Renderer:
             data["files"] = [self.diff_entry(repo, f, info.sha) for f in files]
         return data
 
-    def diff_entry(self, repo: RepoState, change: FileChange, sha: str) -> Json:
+    def diff_entry(self, repo: RepoState, change: ChangedFile, sha: str) -> Json:
         api = self.urls.repo_api(repo.full_name)
         html = f"{self.urls.web}/{repo.full_name}"
         path = quote(change.filename)
