@@ -8,7 +8,7 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path, PurePosixPath
 
-from gitops_release.edit.model import FileChange
+from gitops_release.edit.model import PlannedFile
 from gitops_release.errors import ManifestError
 
 
@@ -40,7 +40,7 @@ def inside(root: Path, name: str) -> Path:
     return path
 
 
-def write_atomically(root: Path, changes: Sequence[FileChange]) -> tuple[str, ...]:
+def write_atomically(root: Path, changes: Sequence[PlannedFile]) -> tuple[str, ...]:
     """Write the changed files under `root`; returns the files written.
 
     All new contents are first written to temp files beside their targets; only when every one

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from gitops_release.config import App, Config, Target
 from gitops_release.edit.apply import inside
-from gitops_release.edit.model import FileChange
+from gitops_release.edit.model import PlannedFile
 from gitops_release.edit.plan import (
     KUSTOMIZATION_NAMES,
     TargetFiles,
@@ -37,7 +37,7 @@ def targets_of(config: Config, app: App, env: str) -> tuple[Target, ...]:
 
 def plan_on_checkout(
     repo: Path, config: Config, app: App, *, env: str, ref: ImageRef, allow_downgrade: bool
-) -> tuple[FileChange, ...]:
+) -> tuple[PlannedFile, ...]:
     """Read the app's target files for `env` from a checkout and plan setting `ref` (no writes)."""
     texts, resolved = read_targets(repo, config, targets_of(config, app, env))
     return plan_set_image(app, ref, resolved, texts, allow_downgrade=allow_downgrade)
@@ -105,7 +105,7 @@ def read_text(repo: Path, name: str) -> str:
         ) from None
 
 
-def unified_diff(changes: Sequence[FileChange]) -> str:
+def unified_diff(changes: Sequence[PlannedFile]) -> str:
     """The planned changes as one unified diff (`a/` and `b/` prefixes, as git shows them)."""
     parts: list[str] = []
     for change in changes:

@@ -54,8 +54,8 @@ class Edit:
 
 
 @dataclass(frozen=True)
-class FileChange:
-    """The complete new text of one file and the edits that produce it."""
+class PlannedFile:
+    """A file as the edit engine plans it: its text before, its complete new text, the edits."""
 
     file: str
     before: str

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from gitops_release.config import App, Config, Target
 from gitops_release.edit.document import YamlFile
-from gitops_release.edit.model import Edit, FileChange
+from gitops_release.edit.model import Edit, PlannedFile
 from gitops_release.edit.targets import (
     FilePlan,
     describe_images,
@@ -69,7 +69,7 @@ def plan_set_image(
     texts: Mapping[str, str],
     *,
     allow_downgrade: bool = False,
-) -> tuple[FileChange, ...]:
+) -> tuple[PlannedFile, ...]:
     """Plan the edits for every target of `app` in `env`; verified, not yet written."""
     plans: dict[str, FilePlan] = {}
 
@@ -100,7 +100,7 @@ def plan_set_image(
         after = apply_splices(plan.file.text, plan.splices)
         if plan.splices:
             verify(name, plan.file.docs, plan.file.text, plan.splices, plan.expects)
-        changes.append(FileChange(name, plan.file.text, after, tuple(plan.edits)))
+        changes.append(PlannedFile(name, plan.file.text, after, tuple(plan.edits)))
     if not allow_downgrade:
         _refuse_downgrade([e for c in changes for e in c.edits], ref)
     return tuple(changes)

@@ -16,7 +16,7 @@ from typing import Literal
 from gitops_release import image as images
 from gitops_release import trailers
 from gitops_release.config import App, Config
-from gitops_release.edit import FileChange, resolve_app, write_atomically
+from gitops_release.edit import PlannedFile, resolve_app, write_atomically
 from gitops_release.edit.checkout import plan_on_checkout, targets_of, unified_diff
 from gitops_release.edit.model import Edit
 from gitops_release.flows.image_pr_text import (
@@ -191,7 +191,7 @@ class _Outcome:
     branch: str
     previous: str | None
     edits: tuple[Edit, ...]
-    changes: tuple[FileChange, ...]
+    changes: tuple[PlannedFile, ...]
 
     def result(
         self,

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from gitops_release.config import load_config
-from gitops_release.edit import FileChange, resolve_app, write_atomically
+from gitops_release.edit import PlannedFile, resolve_app, write_atomically
 from gitops_release.edit.checkout import plan_on_checkout, unified_diff
 from gitops_release.edit.model import Edit
 from gitops_release.image import ImageRef
@@ -31,7 +31,7 @@ class SetImageResult:
     app: str
     env: str
     image: str
-    changes: tuple[FileChange, ...]
+    changes: tuple[PlannedFile, ...]
     written: bool
 
     @property

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from gitops_release.config import App, Target
 from gitops_release.edit import TargetFiles, plan_set_image
-from gitops_release.edit.model import FileChange
+from gitops_release.edit.model import PlannedFile
 from gitops_release.image import parse
 
 FILES = {"kustomize": "kustomization.yaml", "helm": "values.yaml", "manifest": "deploy.yaml"}
@@ -18,7 +18,7 @@ def plan_one(
     app_image: str | None = None,
     allow_downgrade: bool = False,
     **target: str,
-) -> FileChange:
+) -> PlannedFile:
     ref = parse(image)
     name = FILES[kind]
     tgt = Target(kind=kind, path="." if kind == "kustomize" else name, **target)  # type: ignore[arg-type]

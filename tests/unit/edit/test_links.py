@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from gitops_release.edit import inside, write_atomically
-from gitops_release.edit.model import FileChange
+from gitops_release.edit.model import PlannedFile
 from gitops_release.errors import ManifestError
 
 
@@ -48,7 +48,7 @@ def test_nothing_is_written_when_one_target_is_a_link(tmp_path: Path) -> None:
     regular.write_bytes(b"image: ghcr.io/acme/web:1.0.0\n")
     (repo / "apps" / "web" / "b.yaml").symlink_to(outside)
     changes = [
-        FileChange(
+        PlannedFile(
             f"apps/web/{n}",
             "image: ghcr.io/acme/web:1.0.0\n",
             "image: ghcr.io/acme/web:2.0.0\n",

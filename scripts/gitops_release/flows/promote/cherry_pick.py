@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from gitops_release import globs
 from gitops_release import image as images
 from gitops_release.config import Config
-from gitops_release.edit import FileChange, resolve_app, write_atomically
+from gitops_release.edit import PlannedFile, resolve_app, write_atomically
 from gitops_release.edit.checkout import plan_on_checkout
 from gitops_release.errors import GitopsReleaseError
 from gitops_release.flows.promote.changes import Change, ImageChange
@@ -85,7 +85,7 @@ def _set_images(git: Git, config: Config, env: str, bumped: Sequence[ImageChange
 
 def _plan(
     git: Git, config: Config, env: str, image: ImageChange, *, allow_downgrade: bool
-) -> tuple[FileChange, ...]:
+) -> tuple[PlannedFile, ...]:
     """The edit that sets `image` on `env`'s targets in the checkout."""
     config.environment(env)
     ref = images.parse(image.image)
