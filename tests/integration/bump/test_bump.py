@@ -328,22 +328,15 @@ def test_pull_request_failure_leaves_no_branch(
     manifest_repo: ManifestRepo, fake_github_client: Github
 ) -> None:
     from gitops_release.errors import GitHubError
-    from gitops_release.flows.bump import BumpRequest
-    from gitops_release.flows.bump import bump as run_bump
     from gitops_release.testing import ServerError
+
+    from .test_resilience import run_bump
 
     failing = manifest_repo.github.inject(
         ServerError(method="POST", path=r"/repos/acme/manifests/pulls", status=500, times=None)
     )
-    request = BumpRequest(
-        manifest_repo=manifest_repo.name,
-        env="staging",
-        image=f"{WEB}:1.4.2",
-        git_url=manifest_repo.git_url,
-        token=manifest_repo.token,
-    )
     with pytest.raises(GitHubError, match="open a pull request"):
-        run_bump(request, manifest_repo.connect())  # every retry fails, without back-off
+        run_bump(manifest_repo, f"{WEB}:1.4.2")  # every retry fails, without back-off
     assert failing.fired == 7  # the first attempt and six retries
     assert_nothing_left(manifest_repo, fake_github_client)
 
