@@ -6,8 +6,9 @@ import os
 
 import click
 
-from gitops_release import actions_io, output
+from gitops_release import actions_io
 from gitops_release.commands import common
+from gitops_release.reporting import results as output
 
 
 @click.command("bump")

@@ -10,7 +10,8 @@ import click
 from gitops_release import actions_io
 from gitops_release.commands import common
 from gitops_release.errors import GateFailed, GitopsReleaseError, UsageError
-from gitops_release.gates import GateReport, reporters
+from gitops_release.gates import GateReport
+from gitops_release.reporting import gates as reporters
 
 FORMATS = ("text", "markdown", "json", "sarif")
 

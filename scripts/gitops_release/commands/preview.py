@@ -9,10 +9,10 @@ from pathlib import Path
 import click
 
 from gitops_release import actions_io
-from gitops_release import output as results
 from gitops_release.commands import common
 from gitops_release.commands.check import raise_for
 from gitops_release.errors import RenderError, UsageError
+from gitops_release.reporting import results
 
 
 def event_pull_number() -> int | None:
@@ -120,7 +120,7 @@ def preview_cmd(
     actions_io.append_summary(result.summary)
     actions_io.set_outputs(results.preview_outputs(result))
     if result.gates is not None and actions_io.in_actions():
-        from gitops_release.gates import reporters  # noqa: PLC0415
+        from gitops_release.reporting import gates as reporters  # noqa: PLC0415
 
         annotations = reporters.render_annotations(result.gates)
         if annotations:

@@ -9,11 +9,12 @@ from typing import Any
 
 import click
 
-from gitops_release import actions_io, output
+from gitops_release import actions_io
 from gitops_release.commands import common
 from gitops_release.errors import UsageError
 from gitops_release.flows.promote import PromoteResult
 from gitops_release.github import Forge
+from gitops_release.reporting import results as output
 
 
 def _preview_promotions(

@@ -23,10 +23,11 @@ from gitops_release.errors import ConfigError, GitError
 from gitops_release.flows.check import CheckOptions, gate_renders, with_polaris_from_git
 from gitops_release.flows.diff import DiffRequest, compare, head_renders, plan_diff, render_plan
 from gitops_release.flows.session import config_at_commit
-from gitops_release.gates import GateReport, reporters
+from gitops_release.gates import GateReport
 from gitops_release.git import Git, auth_env, credentials_for
 from gitops_release.github import Comment, Forge, PullRequest
 from gitops_release.render.revisions import merge_result
+from gitops_release.reporting import gates as reporters
 
 CommentAction = Literal["created", "updated", "unchanged", "skipped"]
 State = Literal["success", "failure", "error"]

@@ -2,7 +2,7 @@
 and Polaris checks (Polaris-compatible, reading the same config file).
 
 Entry point: `run_gates(paths, GateSettings(...), locations=...) -> GateReport`, then one of the
-renderers in `gitops_release.gates.reporters`.
+renderers in `gitops_release.reporting.gates`.
 """
 
 from gitops_release.gates.model import Finding, GateReport, Problem, ResourceRef

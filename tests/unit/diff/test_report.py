@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from gitops_release.diff.report import to_json, to_text
+from gitops_release.reporting.diff import to_json, to_text
 
 from .helpers import result, root
 

@@ -11,8 +11,9 @@ import pytest
 from jsonschema import Draft4Validator
 
 from gitops_release import actions_io
-from gitops_release.gates import GateSettings, reporters, run_gates
+from gitops_release.gates import GateSettings, run_gates
 from gitops_release.gates.model import Finding, Problem, ResourceRef, make_report
+from gitops_release.reporting import gates as reporters
 
 DEPRECATED = """apiVersion: extensions/v1beta1
 kind: Ingress
