@@ -22,8 +22,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from diff_bench import generate
 
-from gitops_release.flows.check import CheckOptions, gate_renders
 from gitops_release.render.checkout import render_revision
+from gitops_release.steps.gating import CheckOptions, gate_renders
 
 
 def main() -> None:

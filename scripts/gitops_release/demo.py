@@ -140,7 +140,8 @@ def _release_chain(workdir: Path, echo: Echo, *, keep: bool) -> None:
         echo("")
         echo("== 5. promote: that one change becomes its own production pull request")
         echo("$ " + cli.format("promote") + f" --sha {merged}")
-        result = promote(PromoteRequest(REPO, url, merged, token=token), forge)
+        # The demo previews the production pull request itself, to show the whole result.
+        result = promote(PromoteRequest(REPO, url, merged, preview=False, token=token), forge)
         for item in result.promotions:
             prod = item.pull_request
             echo(f"  {item.action}: #{prod.number if prod else '-'} {prod.title if prod else ''}")

@@ -12,36 +12,7 @@ import click
 from gitops_release import actions_io
 from gitops_release.commands import common
 from gitops_release.errors import UsageError
-from gitops_release.flows.promote import PromoteResult
-from gitops_release.github import Forge
 from gitops_release.reporting import results as output
-
-
-def _preview_promotions(
-    result: PromoteResult, repo: str, url: str, secret: str, forge: Forge
-) -> dict[int, dict[str, str]]:
-    """Post the preview + gates comment on each production PR we opened or updated.
-
-    PRs opened with a workflow's own GITHUB_TOKEN do not trigger other workflows, so the
-    preview workflow would never run for them: promote posts the comment itself.
-    """
-    from gitops_release.flows.preview import PreviewRequest, preview  # noqa: PLC0415
-
-    comments: dict[int, dict[str, str]] = {}
-    for promotion in result.promotions:
-        pull = promotion.pull_request
-        if pull is None:
-            continue
-        shown = preview(
-            PreviewRequest(manifest_repo=repo, git_url=url, pr=pull.number, token=secret),
-            forge,
-        )
-        comments[pull.number] = {
-            "action": shown.action,
-            "state": shown.state,
-            "url": shown.comment.url if shown.comment else "",
-        }
-    return comments
 
 
 def _push_event() -> dict[str, Any]:
@@ -143,17 +114,17 @@ def promote_cmd(
             to_env=to_env,
             on_conflict=on_conflict,  # type: ignore[arg-type]
             dry_run=dry_run,
+            preview=not no_preview,
             token=secret,
         ),
         forge,
     )
-    comments = (
-        {} if no_preview or dry_run else _preview_promotions(result_all, repo, url, secret, forge)
-    )
     data = output.promote_json(result_all)
-    for item in data["promotions"]:
-        pull = item.get("pull_request")
-        item["preview"] = comments.get(pull["number"]) if pull else None
+    for item, promotion in zip(data["promotions"], result_all.promotions, strict=True):
+        shown = promotion.preview
+        item["preview"] = (
+            {"action": shown.action, "state": shown.state, "url": shown.url} if shown else None
+        )
     if data["promotions"]:
         data["preview"] = data["promotions"][-1]["preview"]
     actions_io.set_outputs(output.promote_outputs(data))

@@ -2,19 +2,20 @@
 
 session — check write access, clone the manifest repo empty, read the config on the
           environment's branch;
-plan, apply, publish — the image pull request step (`flows.image_pr`).
+plan, apply, publish — the image pull request step (`steps.image_pr`).
 """
 
 from __future__ import annotations
 
-from gitops_release.flows.image_pr import (
+from gitops_release.github import Forge
+from gitops_release.steps.image_pr import (
     BumpRequest,
     BumpResult,
     branch_name,
     config_and_base,
     propose_image,
 )
-from gitops_release.flows.image_pr_text import (
+from gitops_release.steps.image_pr_text import (
     MARKER,
     Source,
     commit_message,
@@ -22,8 +23,7 @@ from gitops_release.flows.image_pr_text import (
     pr_body,
     pr_title,
 )
-from gitops_release.flows.session import open_checkout
-from gitops_release.github import Forge
+from gitops_release.steps.session import open_checkout
 
 __all__ = [
     "MARKER",

@@ -5,9 +5,9 @@ from __future__ import annotations
 import base64
 from pathlib import Path
 
-from gitops_release.flows.diff import DiffPlan, DiffRequest, RootPlan, compare
 from gitops_release.render.model import RenderRoot
 from gitops_release.render.run import Rendered
+from gitops_release.steps.rendered_diff import DiffPlan, DiffRequest, RootPlan, compare
 
 PASSWORD = "very-secret-value-42"
 SECRET = (

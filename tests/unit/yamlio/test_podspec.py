@@ -8,10 +8,10 @@ import pytest
 
 from gitops_release.edit.document import YamlFile
 from gitops_release.edit.targets import find_container_images
-from gitops_release.flows.check import container_images
 from gitops_release.gates.polaris import audit
 from gitops_release.gates.polaris.manifests import build_resource
 from gitops_release.render.run import Rendered
+from gitops_release.steps.gating import container_images
 from gitops_release.yamlio import podspec
 
 TEMPLATE = ("spec", "template", "spec")

@@ -11,7 +11,7 @@ Directory-per-environment repositories promote one app's image instead (`directo
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
 
@@ -29,10 +29,11 @@ from gitops_release.flows.promote.changes import (
     skip_reason,
     source_pull,
 )
-from gitops_release.flows.publish import PullSpec, publish, with_retries
-from gitops_release.flows.session import ManifestCheckout, open_checkout
 from gitops_release.git import BOT, Identity
 from gitops_release.github import Forge, PullRequest
+from gitops_release.steps.pr_preview import PreviewOutcome, PreviewRequest, preview
+from gitops_release.steps.publish import PullSpec, publish, with_retries
+from gitops_release.steps.session import ManifestCheckout, open_checkout
 
 Action = Literal["created", "updated", "unchanged", "skipped", "conflict"]
 OnConflict = Literal["fail", "draft"]
@@ -53,6 +54,9 @@ class PromoteRequest:
     to_env: str | None = None
     on_conflict: OnConflict = "fail"
     dry_run: bool = False
+    # Post the preview + gates comment on each production PR: PRs opened with a workflow's own
+    # GITHUB_TOKEN trigger no other workflow, so the preview workflow would never run for them.
+    preview: bool = True
     identity: Identity = BOT
     token: str = field(default="", repr=False)
     workdir: Path | None = None
@@ -69,6 +73,7 @@ class Promotion:
     images: tuple[ImageChange, ...] = ()
     semantic: bool = False
     conflicts: tuple[str, ...] = ()
+    preview: PreviewOutcome | None = None  # the preview comment posted on `pull_request`
 
 
 @dataclass(frozen=True)
@@ -109,9 +114,25 @@ def promote(request: PromoteRequest, forge: Forge) -> PromoteResult:
         route = _route(session, request)
         changes = find_changes(session.git, forge, request.sha, request.before, route.from_branch)
         promotions = tuple(_promote_one(session, route, request, change) for change in changes)
-        return PromoteResult(
-            route.source.name, route.target.name, route.to_branch, promotions, request.dry_run
-        )
+    if request.preview and not request.dry_run:
+        promotions = tuple(_previewed(p, request, forge) for p in promotions)
+    return PromoteResult(
+        route.source.name, route.target.name, route.to_branch, promotions, request.dry_run
+    )
+
+
+def _previewed(promotion: Promotion, request: PromoteRequest, forge: Forge) -> Promotion:
+    """The promotion with the preview + gates comment posted on its pull request."""
+    if promotion.pull_request is None:
+        return promotion
+    shown = preview(
+        PreviewRequest(
+            manifest_repo=request.manifest_repo, git_url=request.git_url,
+            pr=promotion.pull_request.number, token=request.token,
+        ),
+        forge,
+    )  # fmt: skip
+    return replace(promotion, preview=PreviewOutcome.of(shown))
 
 
 def _route(session: ManifestCheckout, request: PromoteRequest) -> _Route:

@@ -3,7 +3,7 @@ another's, as the image pull request of the target environment (same branch, sam
 
 session — check write access, clone the manifest repo empty, read the config on the branch;
 plan    — the image the source environment's targets deploy (one sparse checkout);
-apply, publish — the image pull request step (`flows.image_pr`), labelled as a promotion.
+apply, publish — the image pull request step (`steps.image_pr`), labelled as a promotion.
 """
 
 from __future__ import annotations
@@ -12,11 +12,11 @@ from dataclasses import dataclass, field
 
 from gitops_release.edit.checkout import read_targets, targets_of
 from gitops_release.edit.current import current_image
-from gitops_release.flows.image_pr import BumpRequest, BumpResult, propose_image
 from gitops_release.flows.promote.text import PROMOTION_LABEL
-from gitops_release.flows.session import open_checkout
 from gitops_release.git import BOT, Identity
 from gitops_release.github import Forge
+from gitops_release.steps.image_pr import BumpRequest, BumpResult, propose_image
+from gitops_release.steps.session import open_checkout
 
 
 @dataclass(frozen=True)

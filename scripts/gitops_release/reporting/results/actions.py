@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # only names for annotations: a command imports just the flow it runs
     from gitops_release.flows.bump import BumpResult
-    from gitops_release.flows.preview import PreviewResult
     from gitops_release.flows.promote import PromoteResult
+    from gitops_release.steps.pr_preview import PreviewResult
 
 
 def bump_outputs(result: BumpResult) -> dict[str, str]:

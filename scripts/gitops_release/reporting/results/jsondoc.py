@@ -6,10 +6,10 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # only names for annotations: a command imports just the flow it runs
     from gitops_release.flows.bump import BumpResult
-    from gitops_release.flows.preview import PreviewResult
     from gitops_release.flows.promote import PromoteResult, Promotion
     from gitops_release.flows.set_image import SetImageResult
     from gitops_release.github import PullRequest
+    from gitops_release.steps.pr_preview import PreviewResult
 
 
 def set_image_json(result: SetImageResult) -> dict[str, Any]:

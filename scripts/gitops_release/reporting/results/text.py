@@ -6,9 +6,9 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # only names for annotations: a command imports just the flow it runs
     from gitops_release.flows.bump import BumpResult
-    from gitops_release.flows.preview import PreviewResult
     from gitops_release.flows.promote import PromoteResult
     from gitops_release.flows.set_image import SetImageResult
+    from gitops_release.steps.pr_preview import PreviewResult
 
 
 def set_image_text(result: SetImageResult, *, dry_run: bool) -> str:

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from typing import Literal, TypeVar
 
 from gitops_release.errors import GitError, GitHubError
-from gitops_release.flows.session import ManifestCheckout
 from gitops_release.github import PullRequest, upsert_pull
+from gitops_release.steps.session import ManifestCheckout
 
 Action = Literal["created", "updated", "unchanged"]
 T = TypeVar("T")

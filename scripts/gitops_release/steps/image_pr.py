@@ -19,18 +19,18 @@ from gitops_release.config import App, Config
 from gitops_release.edit import PlannedFile, resolve_app, write_atomically
 from gitops_release.edit.checkout import plan_on_checkout, targets_of, unified_diff
 from gitops_release.edit.model import Edit
-from gitops_release.flows.image_pr_text import (
+from gitops_release.git import BOT, Identity
+from gitops_release.github import PullRequest
+from gitops_release.image import ImageRef
+from gitops_release.steps.image_pr_text import (
     Source,
     commit_message,
     describe_commit,
     pr_body,
     pr_title,
 )
-from gitops_release.flows.publish import PullSpec, describe_pull, publish, with_retries
-from gitops_release.flows.session import ManifestCheckout
-from gitops_release.git import BOT, Identity
-from gitops_release.github import PullRequest
-from gitops_release.image import ImageRef
+from gitops_release.steps.publish import PullSpec, describe_pull, publish, with_retries
+from gitops_release.steps.session import ManifestCheckout
 
 Action = Literal["created", "updated", "unchanged"]
 MAX_ATTEMPTS = 4
