@@ -66,9 +66,9 @@ def diff_cmd(
 
     Exit status 1 when any root failed to render (the others are still diffed and reported).
     """
-    from gitops_release.diff.markdown import build_comment  # noqa: PLC0415
     from gitops_release.flows.diff import DiffRequest, run_diff  # noqa: PLC0415
     from gitops_release.reporting.diff import to_json, to_text  # noqa: PLC0415
+    from gitops_release.reporting.diff.markdown import build_comment  # noqa: PLC0415
     from gitops_release.reporting.jsondoc import dumps  # noqa: PLC0415
 
     result = run_diff(

@@ -229,7 +229,8 @@ def tags_cmd(
     the default branch with --latest. Outputs (in Actions): tag, tags, images, sha, version,
     created.
     """
-    from gitops_release.flows.tags import compute, to_json, to_outputs  # noqa: PLC0415
+    from gitops_release.flows.tags import compute  # noqa: PLC0415
+    from gitops_release.reporting.results import tags_json, tags_outputs  # noqa: PLC0415
 
     result = compute(
         build_request(
@@ -244,7 +245,7 @@ def tags_cmd(
             latest=latest,
         )
     )
-    actions_io.set_outputs(to_outputs(result))
+    actions_io.set_outputs(tags_outputs(result))
     for warning in result.warnings:
         if actions_io.in_actions():  # on stderr with --json: stdout is the one JSON document
             actions_io.command(
@@ -255,6 +256,6 @@ def tags_cmd(
             )
         click.echo(f"warning: {warning}", err=True)
     if as_json:
-        click.echo(json.dumps(to_json(result), indent=2))
+        click.echo(json.dumps(tags_json(result), indent=2))
     else:
         click.echo("\n".join(result.images or result.tags))

@@ -255,36 +255,3 @@ def compute(request: TagsRequest) -> TagsResult:
         created=request.commit_time,
         warnings=tuple(warnings),
     )
-
-
-def to_json(result: TagsResult) -> dict[str, Any]:
-    return {
-        "kind": result.kind,
-        "tag": result.primary,
-        "tags": list(result.tags),
-        "images": list(result.images),
-        "sha": result.sha,
-        "short_sha": result.short_sha,
-        "branch": result.branch,
-        "version": result.version,
-        "pr_number": result.pr_number,
-        "created": _iso(result.created),
-        "warnings": list(result.warnings),
-    }
-
-
-def to_outputs(result: TagsResult) -> dict[str, str]:
-    return {
-        "tag": result.primary,
-        "tags": "\n".join(result.tags),
-        "images": "\n".join(result.images),
-        "sha": result.sha,
-        "version": result.version or "",
-        "created": _iso(result.created) or "",
-    }
-
-
-def _iso(moment: datetime | None) -> str | None:
-    if moment is None:
-        return None
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from gitops_release.config import Config
-from gitops_release.diff.markdown import MARKER, build_comment, build_job_summary
 from gitops_release.diff.model import DiffResult
 from gitops_release.errors import ConfigError, GitError
 from gitops_release.gates import GateReport
@@ -25,6 +24,7 @@ from gitops_release.git import Git, credentials_for
 from gitops_release.github import Comment, Forge, PullRequest
 from gitops_release.render.revisions import merge_result
 from gitops_release.reporting import gates as reporters
+from gitops_release.reporting.diff.markdown import MARKER, build_comment, build_job_summary
 from gitops_release.steps.gating import CheckOptions, gate_renders, with_polaris_from_git
 from gitops_release.steps.rendered_diff import (
     DiffRequest,

@@ -18,9 +18,9 @@ from gitops_release.flows.tags import (
     compute,
     sanitize,
     slug,
-    to_json,
-    to_outputs,
 )
+from gitops_release.reporting.results import tags_json as to_json
+from gitops_release.reporting.results import tags_outputs as to_outputs
 
 SHA = "0123456789abcdef0123456789abcdef01234567"
 HEAD = "fedcba9876543210fedcba9876543210fedcba98"

@@ -1,4 +1,4 @@
-"""The rendered diff as JSON and as terminal text (the PR comment is built in `diff.markdown`)."""
+"""The rendered diff: JSON, terminal text, and the PR comment and job summary (`markdown`)."""
 
 from gitops_release.reporting.diff.jsondoc import to_json
 from gitops_release.reporting.diff.text import to_text

@@ -1,4 +1,4 @@
-"""The release flows' results (set-image, bump, promote, preview) in every format."""
+"""The flows' results (set-image, bump, promote, preview, tags) in every format."""
 
 from gitops_release.reporting.jsondoc import dumps
 from gitops_release.reporting.results.actions import (
@@ -7,6 +7,7 @@ from gitops_release.reporting.results.actions import (
     preview_outputs,
     promote_outputs,
     promote_summary,
+    tags_outputs,
 )
 from gitops_release.reporting.results.jsondoc import (
     bump_json,
@@ -14,6 +15,7 @@ from gitops_release.reporting.results.jsondoc import (
     promote_app_json,
     promote_json,
     set_image_json,
+    tags_json,
 )
 from gitops_release.reporting.results.text import (
     bump_text,
@@ -38,4 +40,6 @@ __all__ = [
     "promote_text",
     "set_image_json",
     "set_image_text",
+    "tags_json",
+    "tags_outputs",
 ]

@@ -5,9 +5,12 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
+from gitops_release.reporting.results.jsondoc import iso_utc
+
 if TYPE_CHECKING:  # only names for annotations: a command imports just the flow it runs
     from gitops_release.flows.bump import BumpResult
     from gitops_release.flows.promote import PromoteResult
+    from gitops_release.flows.tags import TagsResult
     from gitops_release.steps.pr_preview import PreviewResult
 
 
@@ -58,4 +61,15 @@ def preview_outputs(result: PreviewResult) -> dict[str, str]:
         "state": result.state,
         "comment-url": result.comment.url if result.comment else "",
         "passed": str(result.state == "success").lower(),
+    }
+
+
+def tags_outputs(result: TagsResult) -> dict[str, str]:
+    return {
+        "tag": result.primary,
+        "tags": "\n".join(result.tags),
+        "images": "\n".join(result.images),
+        "sha": result.sha,
+        "version": result.version or "",
+        "created": iso_utc(result.created) or "",
     }

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # only names for annotations: a command imports just the flow it runs
     from gitops_release.flows.bump import BumpResult
     from gitops_release.flows.promote import PromoteResult, Promotion
     from gitops_release.flows.set_image import SetImageResult
+    from gitops_release.flows.tags import TagsResult
     from gitops_release.github import PullRequest
     from gitops_release.steps.pr_preview import PreviewResult
 
@@ -110,3 +112,26 @@ def preview_json(result: PreviewResult) -> dict[str, Any]:
         "diff": to_json(result.diff),
         "gates": gates_json(result.gates) if result.gates else None,
     }
+
+
+def tags_json(result: TagsResult) -> dict[str, Any]:
+    return {
+        "kind": result.kind,
+        "tag": result.primary,
+        "tags": list(result.tags),
+        "images": list(result.images),
+        "sha": result.sha,
+        "short_sha": result.short_sha,
+        "branch": result.branch,
+        "version": result.version,
+        "pr_number": result.pr_number,
+        "created": iso_utc(result.created),
+        "warnings": list(result.warnings),
+    }
+
+
+def iso_utc(moment: datetime | None) -> str | None:
+    """A moment as `YYYY-MM-DDTHH:MM:SSZ` (UTC), the form tags and JSON use."""
+    if moment is None:
+        return None
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from gitops_release.reporting.diff import to_json, to_text
-
-from .helpers import result, root
+from tests.unit.diff.helpers import result, root
 
 
 def test_json_contract() -> None:

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import re
 
-from gitops_release.diff.markdown import MARKER, build_comment, build_job_summary, utf16_units
 from gitops_release.diff.model import RootDiff
-
-from .helpers import result, root
+from gitops_release.reporting.diff.markdown import (
+    MARKER,
+    build_comment,
+    build_job_summary,
+    utf16_units,
+)
+from tests.unit.diff.helpers import result, root
 
 GATES = "#### Gates\n\n| gate | result |\n| --- | --- |\n| pluto | passed |\n"
 
