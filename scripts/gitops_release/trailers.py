@@ -10,6 +10,7 @@ ENV = "Gitops-Release-Env"
 IMAGE = "Gitops-Release-Image"
 PREVIOUS = "Gitops-Release-Previous"
 SOURCE = "Gitops-Release-Source"
+BRANCH_DEPLOY = "Gitops-Release-Branch-Deploy"  # owner/repo#N: a pull request's image
 
 _TRAILER = re.compile(r"^([A-Za-z0-9][A-Za-z0-9-]*):\s*(.*)$")
 

@@ -4,6 +4,7 @@ from gitops_release.config.loader import load_config, load_config_text, schema
 from gitops_release.config.model import (
     CONFIG_FILE,
     App,
+    BranchDeploySettings,
     Config,
     Environment,
     GateSettings,
@@ -13,6 +14,7 @@ from gitops_release.config.model import (
 __all__ = [
     "CONFIG_FILE",
     "App",
+    "BranchDeploySettings",
     "Config",
     "Environment",
     "GateSettings",

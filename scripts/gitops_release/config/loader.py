@@ -20,11 +20,13 @@ from gitops_release.config.model import (
     DEFAULT_HELM_KEY,
     DEFAULT_RENDER_TIMEOUT,
     App,
+    BranchDeploySettings,
     Config,
     Environment,
     GateSettings,
     Target,
     TargetKind,
+    parse_duration,
 )
 from gitops_release.errors import ConfigError, ImageRefError
 from gitops_release.yamlio import nodes as yamlnodes
@@ -252,6 +254,14 @@ def _semantic_problems(data: dict[str, Any], root: Node, source: str) -> list[st
         if origin == name:
             where = _position(root, ["environments", name, "promote_from"])
             problems.append(f"{source}:{where}: environments.{name} cannot promote from itself")
+    deploys = data.get("branch_deploy", {})
+    for i, env in enumerate(deploys.get("environments", ())):
+        if env not in envs:
+            path: list[str | int] = ["branch_deploy", "environments", i]
+            problems.append(
+                f"{source}:{_position(root, path)}: {_key_path(path)}: unknown environment "
+                f"'{env}' (defined: {', '.join(names)})"
+            )
     from gitops_release import image  # noqa: PLC0415  (the image grammar: only with a config)
 
     for app_name, app in data["apps"].items():
@@ -315,7 +325,20 @@ def _build(data: dict[str, Any], root: Node, source: str) -> Config:
         promote_labels=tuple(promote.get("labels", ())),
         render_paths=tuple(_norm(p) or p for p in render.get("paths", ())),
         render_timeout=float(render.get("timeout", DEFAULT_RENDER_TIMEOUT)),
+        branch_deploy=_branch_deploy(data, names=[e.name for e in environments]),
         source=source,
+    )
+
+
+def _branch_deploy(data: dict[str, Any], *, names: list[str]) -> BranchDeploySettings | None:
+    raw = data.get("branch_deploy")
+    if raw is None:
+        return None
+    return BranchDeploySettings(
+        environments=tuple(raw.get("environments", names[:1])),
+        method=raw.get("method", "direct"),
+        ttl_seconds=parse_duration(raw.get("ttl", "8h")),
+        min_permission=raw.get("min_permission", "write"),
     )
 
 

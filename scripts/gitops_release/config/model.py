@@ -64,6 +64,36 @@ class GateSettings:
     removed: Literal["failure", "warning", "ignore"] = "failure"
 
 
+Permission = Literal["read", "triage", "write", "maintain", "admin"]
+PERMISSIONS: tuple[Permission, ...] = ("read", "triage", "write", "maintain", "admin")
+
+
+@dataclass(frozen=True)
+class BranchDeploySettings:
+    """`branch_deploy:` — where and how a pull request's image may borrow an environment."""
+
+    environments: tuple[str, ...]
+    method: Literal["direct", "pull-request"] = "direct"
+    ttl_seconds: int = 8 * 3600
+    min_permission: Permission = "write"
+
+
+def parse_duration(text: str) -> int:
+    """Seconds of a duration such as `8h`, `1h30m`, `2d` (validated by the schema)."""
+    total, number = 0, ""
+    units = {"d": 86400, "h": 3600, "m": 60, "s": 1}
+    for char in text:
+        if char.isdigit():
+            number += char
+        elif char in units and number:
+            total, number = total + int(number) * units[char], ""
+        else:
+            raise ConfigError(f"invalid duration '{text}'", hint="write e.g. 8h, 30m or 1h30m")
+    if number or not total:
+        raise ConfigError(f"invalid duration '{text}'", hint="write e.g. 8h, 30m or 1h30m")
+    return total
+
+
 @dataclass(frozen=True)
 class Config:
     environments: tuple[Environment, ...]
@@ -73,6 +103,7 @@ class Config:
     promote_labels: tuple[str, ...] = ()
     render_paths: tuple[str, ...] = ()
     render_timeout: float = DEFAULT_RENDER_TIMEOUT
+    branch_deploy: BranchDeploySettings | None = None
     source: str = CONFIG_FILE
 
     def environment(self, name: str) -> Environment:
