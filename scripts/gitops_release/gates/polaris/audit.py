@@ -1,18 +1,15 @@
-"""Running the checks over loaded resources: Polaris's four passes, its result tree and score.
+"""Running the checks over loaded resources: Polaris's four passes over each resource.
 
 For every named resource and every configured check (in ID order) the engine applies Polaris's
 rules: annotation exemptions, config exemptions (prefix matches), the pass/target/filters match,
 then the schema (and the additional multi-resource schemas, only after the main one passed).
-Results are shaped like `polaris audit --format json` so the adapter for the real binary and
-this engine feed the same reporting code.
+The verdicts are collected into the result tree of `gates.polaris.results`, shaped like
+`polaris audit --format json`.
 """
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 
 from gitops_release.gates.model import Problem
@@ -28,6 +25,13 @@ from gitops_release.gates.polaris.checks import (
 )
 from gitops_release.gates.polaris.config import PolarisConfig
 from gitops_release.gates.polaris.manifests import LoadedManifests, Resource
+from gitops_release.gates.polaris.results import (
+    AuditResult,
+    ContainerResult,
+    PodResult,
+    ResourceResult,
+    ResultMessage,
+)
 from gitops_release.yamlio.podspec import POD_SPEC_PATHS
 
 EXEMPT_ALL = "polaris.fairwinds.com/exempt"
@@ -43,132 +47,6 @@ _POLARIS_POD_SPEC_KINDS = (
     "ReplicationController",
 )
 _POD_SPEC_PREFIX = {kind: "/" + "/".join(POD_SPEC_PATHS[kind]) for kind in _POLARIS_POD_SPEC_KINDS}
-
-
-@dataclass(frozen=True)
-class ResultMessage:
-    id: str
-    message: str
-    success: bool
-    severity: str
-    category: str
-    mutations: tuple[dict[str, Any], ...] | None = None
-
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "ID": self.id,
-            "Message": self.message,
-            "Details": None,
-            "Success": self.success,
-            "Severity": self.severity,
-            "Category": self.category,
-            "Mutations": None if self.mutations is None else [dict(m) for m in self.mutations],
-        }
-
-
-@dataclass
-class ContainerResult:
-    name: str
-    results: dict[str, ResultMessage] = field(default_factory=dict)
-
-
-@dataclass
-class PodResult:
-    results: dict[str, ResultMessage] = field(default_factory=dict)
-    containers: list[ContainerResult] = field(default_factory=list)
-
-
-@dataclass
-class ResourceResult:
-    resource: Resource
-    results: dict[str, ResultMessage] = field(default_factory=dict)
-    pod: PodResult | None = None
-
-    def messages(self) -> Iterator[tuple[ResultMessage, str | None]]:
-        """Every result with its container name (None above container level)."""
-        for message in self.results.values():
-            yield message, None
-        if self.pod is not None:
-            for message in self.pod.results.values():
-                yield message, None
-            for container in self.pod.containers:
-                for message in container.results.values():
-                    yield message, container.name
-
-    def as_json(self) -> dict[str, Any]:
-        def tree(results: Mapping[str, ResultMessage]) -> dict[str, Any]:
-            return {k: results[k].as_json() for k in sorted(results)}
-
-        pod: dict[str, Any] | None = None
-        if self.pod is not None:
-            pod = {
-                "Name": "",
-                "Results": tree(self.pod.results),
-                "ContainerResults": [
-                    {"Name": c.name, "Results": tree(c.results)} for c in self.pod.containers
-                ],
-            }
-        return {
-            "Name": self.resource.name,
-            "Namespace": self.resource.namespace,
-            "Kind": self.resource.kind,
-            "Results": tree(self.results),
-            "PodResult": pod,
-            "CreatedTime": "0001-01-01T00:00:00Z",
-        }
-
-
-def score(counts: tuple[int, int, int]) -> int:
-    """Polaris's score: 2·passing / (2·passing + warnings + 2·dangers), truncated, as float64."""
-    successes, warnings, dangers = counts
-    total = 2 * successes + warnings + 2 * dangers
-    if total == 0:
-        return 100
-    return int((2 * successes) / total * 100)
-
-
-@dataclass
-class AuditResult:
-    results: list[ResourceResult]
-    errors: list[Problem]
-    cluster_info: dict[str, Any]
-
-    def counts(self) -> tuple[int, int, int]:
-        """(successes, warnings, dangers) over every result, as Polaris's summary counts them."""
-        successes = warnings = dangers = 0
-        for result in self.results:
-            for message, _ in result.messages():
-                if message.success:
-                    successes += 1
-                elif message.severity == "warning":
-                    warnings += 1
-                else:
-                    dangers += 1
-        return successes, warnings, dangers
-
-    @property
-    def score(self) -> int:
-        return score(self.counts())
-
-    def as_json(
-        self, *, source_name: str, display_name: str = "", audit_time: datetime | None = None
-    ) -> dict[str, Any]:
-        """The document `polaris audit --format json` prints (results sorted, not random)."""
-        when = (audit_time or datetime.now(UTC)).strftime("%Y-%m-%dT%H:%M:%SZ")
-        ordered = sorted(
-            self.results,
-            key=lambda r: (r.resource.kind, r.resource.namespace, r.resource.name),
-        )
-        return {
-            "PolarisOutputVersion": "1.0",
-            "AuditTime": when,
-            "SourceType": "Path",
-            "SourceName": source_name,
-            "DisplayName": display_name or source_name,
-            "ClusterInfo": dict(self.cluster_info),
-            "Results": [r.as_json() for r in ordered],
-            "Score": self.score,
-        }
 
 
 class _Auditor:
@@ -406,65 +284,3 @@ def run_audit(
             auditor.audit(resource) for resource in group if resource.kind and resource.name
         )
     return AuditResult(results, auditor.errors, loaded.cluster_info())
-
-
-# --- mutations --------------------------------------------------------------------------------
-
-
-def _pointer(path: str) -> list[str]:
-    return [p.replace("~1", "/").replace("~0", "~") for p in path.split("/")[1:]]
-
-
-def _apply_one(node: Any, parts: list[str], op: str, value: Any) -> None:  # noqa: PLR0912
-    if not parts:
-        return
-    head, rest = parts[0], parts[1:]
-    if head == "*":
-        children = (
-            range(len(node))
-            if isinstance(node, list)
-            else (list(node) if isinstance(node, dict) else [])
-        )
-        for key in children:
-            _apply_one(node[key], rest, op, value)
-        return
-    if isinstance(node, list):
-        if head == "-":
-            if not rest and op != "remove":
-                node.append(copy.deepcopy(value))
-            return
-        index = int(head)
-        if not rest:
-            if op == "remove":
-                if index < len(node):
-                    del node[index]
-            elif index < len(node):
-                node[index] = copy.deepcopy(value)
-            else:
-                node.append(copy.deepcopy(value))
-            return
-        if index < len(node):
-            _apply_one(node[index], rest, op, value)
-        return
-    if not isinstance(node, dict):
-        return
-    if not rest:
-        if op == "remove":
-            node.pop(head, None)
-        else:
-            node[head] = copy.deepcopy(value)
-        return
-    if head not in node or not isinstance(node[head], dict | list):
-        if op == "remove":
-            return
-        node[head] = {}
-    _apply_one(node[head], rest, op, value)
-
-
-def apply_mutations(document: Mapping[str, Any], mutations: Any) -> dict[str, Any]:
-    """A copy of `document` with Polaris mutations applied (`*` matches every element; `add`
-    creates missing parents, as `polaris fix` does)."""
-    out = copy.deepcopy(dict(document))
-    for mutation in mutations:
-        _apply_one(out, _pointer(mutation["Path"]), mutation["Op"], mutation.get("Value"))
-    return out

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from gitops_release.gates.polaris import audit, config, manifests
+from gitops_release.gates.polaris.results import AuditResult
 from gitops_release.yamlio import godocs
 
 
@@ -23,7 +24,7 @@ def fixture_config(check_dir: Path, **extra: Any) -> config.PolarisConfig:
     return config.build_config(raw)
 
 
-def audit_file(path: Path, conf: config.PolarisConfig) -> audit.AuditResult:
+def audit_file(path: Path, conf: config.PolarisConfig) -> AuditResult:
     loaded = manifests.load_paths([path], polaris_compatible=True)
     return audit.run_audit(loaded, conf)
 

@@ -8,6 +8,7 @@ import pytest
 
 from gitops_release.errors import ConfigError
 from gitops_release.gates.polaris import audit, config, manifests
+from gitops_release.gates.polaris.results import AuditResult, score
 
 DEPLOYMENT = """apiVersion: apps/v1
 kind: Deployment
@@ -56,12 +57,12 @@ def _deployment(
     return DEPLOYMENT.format(name=name, image=image, init_image=init_image, annotations=annotations)
 
 
-def _audit(manifest: str, config_text: str) -> audit.AuditResult:
+def _audit(manifest: str, config_text: str) -> AuditResult:
     conf = config.build_config(config.parse_config_text(config_text))
     return audit.run_audit(manifests.load_texts([("m.yaml", manifest)]), conf)
 
 
-def _failing(result: audit.AuditResult) -> list[tuple[str, str | None]]:
+def _failing(result: AuditResult) -> list[tuple[str, str | None]]:
     return [(m.id, c) for r in result.results for m, c in r.messages() if not m.success]
 
 
@@ -223,11 +224,11 @@ def test_annotation_exemptions() -> None:
 
 def test_score_arithmetic() -> None:
     # S=57, total=200: 114/200*100 is 56.99999999999999 in float64, truncated to 56.
-    assert audit.score((57, 0, 43)) == 56
-    assert audit.score((57, 86, 0)) == 56
-    assert audit.score((2, 3, 0)) == 57  # 4/7
-    assert audit.score((0, 0, 0)) == 100
-    assert audit.score((0, 1, 1)) == 0
+    assert score((57, 0, 43)) == 56
+    assert score((57, 86, 0)) == 56
+    assert score((2, 3, 0)) == 57  # 4/7
+    assert score((0, 0, 0)) == 100
+    assert score((0, 1, 1)) == 0
 
 
 def test_derived_example_score_and_shape() -> None:

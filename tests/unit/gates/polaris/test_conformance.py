@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from gitops_release.gates.polaris import audit, builtin_checks, config, manifests
+from gitops_release.gates.polaris.mutations import apply_mutations
 from gitops_release.yamlio import godocs
 from tests.unit.gates.reference import collected
 
@@ -114,6 +115,6 @@ def test_mutations_reproduce_polaris_fix(mutated: Path) -> None:
     ]
     assert mutations
     assert all(m["Path"].startswith("/spec/") for m in mutations)
-    fixed = audit.apply_mutations(godocs.load_one(failure.read_text()), mutations)
+    fixed = apply_mutations(godocs.load_one(failure.read_text()), mutations)
     assert _prune(fixed) == _prune(godocs.load_one(mutated.read_text()))
     json.dumps(mutations)  # serialisable as in Polaris's output

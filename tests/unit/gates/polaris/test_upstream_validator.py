@@ -21,6 +21,7 @@ from typing import Any
 import pytest
 
 from gitops_release.gates.polaris import audit, config, manifests
+from gitops_release.gates.polaris.results import AuditResult, ResourceResult, ResultMessage
 
 # (success message, failure message) and category of every check these tests look at, as the
 # upstream tests expect them.
@@ -107,7 +108,7 @@ def _category(check_id: str) -> str:
 Row = tuple[str, bool, str, str, str]  # (ID, Success, Severity, Message, Category)
 
 
-def _rows(results: Mapping[str, audit.ResultMessage]) -> list[Row]:
+def _rows(results: Mapping[str, ResultMessage]) -> list[Row]:
     return sorted((m.id, m.success, m.severity, m.message, m.category) for m in results.values())
 
 
@@ -129,7 +130,7 @@ def _conf(raw: str | Mapping[str, Any]) -> config.PolarisConfig:
     return config.build_config(config.parse_config_text(text))
 
 
-def _audit(docs: Sequence[Mapping[str, Any]], conf: config.PolarisConfig) -> audit.AuditResult:
+def _audit(docs: Sequence[Mapping[str, Any]], conf: config.PolarisConfig) -> AuditResult:
     """Audit the documents as one `polaris audit` input; the gate's own loader must agree."""
     text = "\n---\n".join(json.dumps(d) for d in docs) + "\n"
     result = audit.run_audit(
@@ -141,7 +142,7 @@ def _audit(docs: Sequence[Mapping[str, Any]], conf: config.PolarisConfig) -> aud
     return result
 
 
-def _only(result: audit.AuditResult, kind: str | None = None) -> audit.ResourceResult:
+def _only(result: AuditResult, kind: str | None = None) -> ResourceResult:
     (found,) = [r for r in result.results if kind is None or r.resource.kind == kind]
     return found
 
@@ -702,7 +703,7 @@ REPLICAS_CONF = {"checks": {"deploymentMissingReplicas": "danger"}}
 EXPECTED_REPLICAS = {"test-deployment": False, "test-deployment-2": True}
 
 
-def _replica_verdicts(result: audit.AuditResult) -> dict[str, list[Row]]:
+def _replica_verdicts(result: AuditResult) -> dict[str, list[Row]]:
     return {
         r.resource.name: _rows(r.results) for r in result.results if r.resource.kind == "Deployment"
     }
