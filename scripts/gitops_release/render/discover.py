@@ -12,6 +12,8 @@ The rules (docs/rendering.md):
    plain-manifest root; every `kustomize` target is a root (even when included elsewhere); a
    `helm` target's values file is rendered with the chart that owns it unless an Application
    already renders that file.
+
+What one root depends on (its closure, hence which changes affect it) is `render.closure`.
 """
 
 from __future__ import annotations
@@ -19,19 +21,26 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import posixpath
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property, partial
 
 from gitops_release.config import CONFIG_FILE, Config, load_config_text
-from gitops_release.errors import GitopsReleaseError
 from gitops_release.render.argo import AppSource, might_hold_apps, parse_apps
-from gitops_release.render.chart_meta import CHART_FILE, DEPENDENCY_FILES, dependencies
+from gitops_release.render.chart_meta import CHART_FILE
+from gitops_release.render.closure import (
+    RootSpec,
+    basename,
+    checkout_paths,
+    closure_files,
+    helm_options,
+    inside,
+    root_closure,
+)
 from gitops_release.render.confine import TreeLinks, links_in_tree
-from gitops_release.render.graph import KustomizeGraph, ParseCache, join
+from gitops_release.render.graph import KustomizeGraph, ParseCache
 from gitops_release.render.kustomization import KUSTOMIZATION_NAMES
-from gitops_release.render.model import Closure, HelmOptions, RenderRoot, RootKind
+from gitops_release.render.model import Closure, RenderRoot, RootKind
 from gitops_release.render.tree import Tree
 
 _YAML_SUFFIXES = (".yaml", ".yml", ".json")
@@ -57,18 +66,6 @@ class ConfigRoots:
                 sorted({t.path for t in targets if t.kind == "manifest"} | set(config.render_paths))
             ),
         )
-
-
-@dataclass(frozen=True)
-class _Spec:
-    """A root before its closure is known."""
-
-    key: str
-    name: str
-    kind: RootKind
-    path: str
-    app: AppSource | None = None
-    values: str | None = None  # config helm target: the extra values file
 
 
 class RepoIndex:
@@ -111,12 +108,12 @@ class RepoIndex:
     @cached_property
     def charts(self) -> frozenset[str]:
         """Chart directories that are roots of their own (not subcharts, not inflated)."""
-        dirs = {p.rpartition("/")[0] for p in self.tree.files if _basename(p) == CHART_FILE}
+        dirs = {p.rpartition("/")[0] for p in self.tree.files if basename(p) == CHART_FILE}
         homes = self._helm_homes
         return frozenset(
             c
             for c in dirs
-            if not any(_below(c, _inside(a, "charts")) for a in dirs if a != c)
+            if not any(_below(c, inside(a, "charts")) for a in dirs if a != c)
             and not any(_below(c, h) for h in homes)
         )
 
@@ -129,13 +126,13 @@ class RepoIndex:
         return frozenset(homes)
 
     @cached_property
-    def _app_specs(self) -> dict[str, _Spec]:
+    def _app_specs(self) -> dict[str, RootSpec]:
         per_name: dict[str, set[str | None]] = {}
         sources: dict[tuple[str | None, str], int] = {}
         for src in self.apps:
             per_name.setdefault(src.app, set()).add(src.app_namespace)
             sources[src.app_namespace, src.app] = sources.get((src.app_namespace, src.app), 0) + 1
-        specs: dict[str, _Spec] = {}
+        specs: dict[str, RootSpec] = {}
         for src in self.apps:
             key = _app_key(src)
             name = src.app
@@ -144,11 +141,11 @@ class RepoIndex:
             if sources[src.app_namespace, src.app] > 1:
                 name = f"{name}[{src.index}]"
             kind: RootKind = "helm" if src.chart else self._kind_of(src.path)
-            specs[key] = _Spec(key, name, kind, src.path, app=src)
+            specs[key] = RootSpec(key, name, kind, src.path, app=src)
         return specs
 
     def _kind_of(self, path: str) -> RootKind:
-        if self.tree.is_file(_inside(path, CHART_FILE)):
+        if self.tree.is_file(inside(path, CHART_FILE)):
             return "helm"
         if path in self.graph.files:
             return "kustomize"
@@ -205,7 +202,7 @@ class RepoIndex:
     def _owning_chart(self, path: str) -> str | None:
         parent = path.rpartition("/")[0]
         while True:
-            if self.tree.is_file(_inside(parent, CHART_FILE)):
+            if self.tree.is_file(inside(parent, CHART_FILE)):
                 return parent
             if not parent:
                 return None
@@ -231,17 +228,17 @@ class RepoIndex:
             if spec.kind == "kustomize":
                 hit = spec.path in ancestors or (spec.app is not None and spec.app.file in changed)
             else:
-                closure = self._closure(spec)
+                closure = root_closure(self.tree, self.graph, spec)
                 hit = any(closure.contains(p) for p in changed)
             if hit or (self.tree.symlinks and changed & self._link_targets(spec)):
                 keys.add(key)
         return frozenset(keys)
 
-    def _link_targets(self, spec: _Spec) -> frozenset[str]:
+    def _link_targets(self, spec: RootSpec) -> frozenset[str]:
         """Files a root reads through links inside the repository (they are outside its
         closure's own paths, yet a change to them changes what it renders)."""
-        closure = self._closure(spec)
-        return self._links(closure, self._checkout(closure)).targets
+        closure = root_closure(self.tree, self.graph, spec)
+        return self._links(closure, checkout_paths(self.tree, closure)).targets
 
     def _links(self, closure: Closure, checkout: tuple[str, ...]) -> TreeLinks:
         """What the links on a root's paths mean (see `render.confine`)."""
@@ -249,7 +246,7 @@ class RepoIndex:
 
     # -- one root ----------------------------------------------------------------------------
 
-    def _spec(self, key: str) -> _Spec | None:
+    def _spec(self, key: str) -> RootSpec | None:
         if key in self._app_specs:
             return self._app_specs[key]
         kind, _, rest = key.partition(":")
@@ -261,18 +258,18 @@ class RepoIndex:
                 return None
             if not named and self.graph.resolve(rest).component:
                 return None  # a Component renders only inside the kustomizations using it
-            return _Spec(key, rest or ".", "kustomize", rest)
+            return RootSpec(key, rest or ".", "kustomize", rest)
         if kind == "helm":
             chart, _, values = rest.partition("@")
-            if not self.tree.is_file(_inside(chart, CHART_FILE)):
+            if not self.tree.is_file(inside(chart, CHART_FILE)):
                 return None
             if not values and (chart not in self.charts or chart in self.app_paths):
                 return None
             if values and self._helm_target_key(values) != key:
                 return None
-            return _Spec(key, rest or ".", "helm", chart, values=values or None)
+            return RootSpec(key, rest or ".", "helm", chart, values=values or None)
         if kind == "manifest" and rest in self.config.manifests and self.tree.exists(rest):
-            return _Spec(key, rest or ".", "manifest", rest)
+            return RootSpec(key, rest or ".", "manifest", rest)
         return None
 
     def root(self, key: str) -> RenderRoot | None:
@@ -280,7 +277,7 @@ class RepoIndex:
         spec = self._spec(key)
         if spec is None:
             return None
-        closure = self._closure(spec)
+        closure = root_closure(self.tree, self.graph, spec)
         root = RenderRoot(
             key=spec.key,
             name=spec.name,
@@ -290,7 +287,7 @@ class RepoIndex:
             chart=spec.app.chart if spec.app else None,
             app_manifest=spec.app.manifest or None if spec.app else None,
             destination_namespace=spec.app.destination_namespace if spec.app else None,
-            helm=self._helm_options(spec) if spec.kind == "helm" else None,
+            helm=helm_options(self.tree, spec) if spec.kind == "helm" else None,
             images=spec.app.kustomize_images if spec.app and spec.kind == "kustomize" else (),
             recurse=spec.app.recurse if spec.app else True,
             include=spec.app.include if spec.app else None,
@@ -300,7 +297,7 @@ class RepoIndex:
         )
         if spec.kind == "kustomize":
             root = _with_kustomize_facts(root, self.graph)
-        checkout = self._checkout(closure)
+        checkout = checkout_paths(self.tree, closure)
         # Links inside the repository are followed (their targets are checked out too); a link
         # leaving it makes the root fail before anything is checked out or rendered.
         links = self._links(closure, checkout)
@@ -310,138 +307,29 @@ class RepoIndex:
         # An Application's own file may hold other Applications: its manifest is in `root`
         # (app_manifest), so the file itself only counts through this Application's document.
         own = {spec.app.file} if spec.app else set()
-        content = self.tree.digest({*self._closure_files(closure), *links.targets} - own)
+        content = self.tree.digest({*closure_files(self.tree, closure), *links.targets} - own)
         digest = hashlib.sha256(f"{content}\n{root!r}".encode()).hexdigest()
         return dataclasses.replace(root, digest=digest, checkout=checkout)
 
     def closure(self, key: str) -> Closure | None:
         """Every path the root's rendering depends on (None when the root does not exist)."""
         spec = self._spec(key)
-        return self._closure(spec) if spec is not None else None
+        return root_closure(self.tree, self.graph, spec) if spec is not None else None
 
     def roots(self, keys: Iterable[str]) -> tuple[RenderRoot, ...]:
         found = (self.root(k) for k in sorted(keys))
         return tuple(r for r in found if r is not None)
 
-    def _closure(self, spec: _Spec) -> Closure:
-        app_files = frozenset({spec.app.file}) if spec.app else frozenset()
-        if spec.kind == "kustomize":
-            return self.graph.closure(spec.path).union(Closure(files=app_files))
-        if spec.kind == "manifest":
-            if self.tree.is_file(spec.path):
-                return Closure(files=app_files | {spec.path})
-            libs = spec.app.jsonnet.libs if spec.app and spec.app.jsonnet else ()
-            imports = jsonnet_imports(self.tree, spec.path, libs)
-            return Closure(files=app_files | imports, prefixes=frozenset({spec.path, *libs}))
-        options = self._helm_options(spec)
-        if spec.app is not None and spec.app.chart is not None:  # the chart is not in the repo
-            return Closure(files=app_files | set(options.value_files))
-        return Closure(
-            files=app_files | set(options.value_files),
-            prefixes=frozenset({spec.path, *self._chart_dependencies(spec.path)}),
-        )
-
-    def _closure_files(self, closure: Closure) -> set[str]:
-        files = set(closure.files)
-        for prefix in closure.prefixes:
-            files.update(self.tree.under(prefix))
-        return files
-
-    def _checkout(self, closure: Closure) -> tuple[str, ...]:
-        # Kustomization directories are checked out whole: kustomize may read files through
-        # fields this closure does not model (e.g. a transformer's config).
-        files = {f for f in closure.files if self.tree.is_file(f)}
-        for directory in closure.dirs | closure.prefixes:
-            files.update(self.tree.under(directory))
-        return tuple(sorted(files))
-
-    def _chart_dependencies(self, chart: str) -> tuple[str, ...]:
-        """Directories of the chart's `file://` dependencies (Chart.yaml and requirements.yaml),
-        and of theirs, transitively: rendering copies them all."""
-        found: list[str] = []
-        queue = [chart]
-        while queue:
-            current = queue.pop()
-            for target in self._file_dependencies(current):
-                if target not in found and target != chart:
-                    found.append(target)
-                    queue.append(target)
-        return tuple(found)
-
-    def _file_dependencies(self, chart: str) -> list[str]:
-        found = []
-        for name in DEPENDENCY_FILES:
-            text = self.tree.text(_inside(chart, name))
-            if not text:
-                continue
-            try:
-                listed = dependencies(text, source=name)
-            except GitopsReleaseError:
-                continue  # rendering reports it
-            for dependency in listed:
-                if dependency.repository.startswith("file://"):
-                    target = join(chart, dependency.repository.removeprefix("file://"))
-                    if target is not None:
-                        found.append(target)
-        return found
-
-    def _helm_options(self, spec: _Spec) -> HelmOptions:
-        app = spec.app
-        if app is None:
-            return HelmOptions(
-                release_name=_basename(spec.path) or "release",
-                value_files=(spec.values,) if spec.values else (),
-            )
-        helm = app.helm
-        files = helm.value_files if helm else ()
-        if helm and helm.ignore_missing_value_files:
-            files = tuple(f for f in files if self.tree.is_file(f))
-        return HelmOptions(
-            release_name=(helm.release_name if helm else None) or app.app,
-            namespace=app.destination_namespace,
-            value_files=files,
-            chart_value_files=helm.chart_value_files if helm else (),
-            values=helm.values if helm else None,
-            parameters=helm.parameters if helm else (),
-            ignore_missing_value_files=bool(helm and helm.ignore_missing_value_files),
-            skip_crds=bool(helm and helm.skip_crds),
-        )
-
-    def _problems(self, spec: _Spec) -> tuple[str, ...]:
+    def _problems(self, spec: RootSpec) -> tuple[str, ...]:
         problems = list(spec.app.problems if spec.app else ())
         if spec.kind == "helm":
-            for values in self._helm_options(spec).value_files:
+            for values in helm_options(self.tree, spec).value_files:
                 if not self.tree.is_file(values):
                     problems.append(f"value file {values} does not exist")
         if spec.kind == "kustomize":
             outside = self.graph.outside(spec.path)
             problems.extend(f"{o} points outside the repository" for o in outside)
         return tuple(problems)
-
-
-_JSONNET_IMPORT = re.compile(r"""\bimport(?:str|bin)?\s*(['"])((?:(?!\1).)+)\1""")
-_JSONNET_SUFFIXES = (".jsonnet", ".libsonnet")
-
-
-def jsonnet_imports(tree: Tree, directory: str, libs: Iterable[str]) -> frozenset[str]:
-    """Repository files the jsonnet of `directory` imports from outside it (transitively):
-    they belong to the root's closure, so a change to a shared library re-renders it."""
-    queue = [p for p in tree.under(directory) if p.endswith(_JSONNET_SUFFIXES)]
-    seen = set(queue)
-    found: set[str] = set()
-    while queue:
-        path = queue.pop()
-        for match in _JSONNET_IMPORT.finditer(tree.text(path) or ""):
-            rel = match.group(2)
-            for base in (posixpath.dirname(path), *libs):
-                target = join(base, rel)
-                if target is not None and tree.is_file(target):
-                    found.add(target)
-                    if target not in seen and target.endswith(_JSONNET_SUFFIXES):
-                        seen.add(target)
-                        queue.append(target)
-                    break
-    return frozenset(found)
 
 
 def _with_kustomize_facts(root: RenderRoot, graph: KustomizeGraph) -> RenderRoot:
@@ -457,14 +345,6 @@ def _app_key(src: AppSource) -> str:
     prefix = "appset" if src.kind == "ApplicationSet" else "app"
     suffix = "" if src.index is None else f"#{src.index}"
     return f"{prefix}:{src.app_namespace or ''}/{src.app}{suffix}"
-
-
-def _basename(path: str) -> str:
-    return path.rpartition("/")[2]
-
-
-def _inside(directory: str, name: str) -> str:
-    return f"{directory}/{name}" if directory else name
 
 
 def _below(path: str, directory: str) -> bool:
