@@ -9,7 +9,8 @@ from typing import Any, TypeVar
 from gitops_release.testing.auth import Credentials, Identity, RateLimiter
 from gitops_release.testing.pagination import link_header, page_request, paginate
 from gitops_release.testing.prs import PullEngine
-from gitops_release.testing.shapes import Shapes, Urls
+from gitops_release.testing.shapes import Shapes
+from gitops_release.testing.shapes.base import Urls
 from gitops_release.testing.store import PullState, RepoState, Store, UserState
 from gitops_release.testing.wire import (
     ApiError,

@@ -10,7 +10,8 @@ import threading
 from dataclasses import dataclass
 
 from gitops_release.testing.gitrepo import ChangedFile, RefInfo, now_iso
-from gitops_release.testing.shapes import PullFacts, combined_state
+from gitops_release.testing.shapes.checks import combined_state
+from gitops_release.testing.shapes.pulls import PullFacts
 from gitops_release.testing.store import PullState, RepoState, StatusState, UserState
 from gitops_release.testing.wire import ApiError
 

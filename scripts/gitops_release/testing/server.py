@@ -35,7 +35,8 @@ from gitops_release.testing.gitrepo import now_iso
 from gitops_release.testing.prs import PullEngine
 from gitops_release.testing.requestlog import Kind, RequestLog, RequestRecord
 from gitops_release.testing.routes import build_router
-from gitops_release.testing.shapes import Shapes, Urls
+from gitops_release.testing.shapes import Shapes
+from gitops_release.testing.shapes.base import Urls
 from gitops_release.testing.store import RepoState, Store, UserType, valid_name
 from gitops_release.testing.transport import LoopbackServer
 from gitops_release.testing.wire import ApiError, Request, Response, json_response
