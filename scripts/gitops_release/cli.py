@@ -31,6 +31,7 @@ COMMANDS = {
     "preview": ("preview", "preview_cmd"),
     "check": ("check", "check_cmd"),
     "tags": ("tags", "tags_cmd"),
+    "branch-deploy": ("branch_deploy", "branch_deploy_cmd"),
     "demo": ("demo", "demo_cmd"),
 }
 
@@ -187,7 +188,13 @@ def json_requested(args: Sequence[str], *, parsed: bool) -> bool:
     rest = list(args[1:])
     if not args or args[0] not in COMMANDS or "--json" not in rest[: _end_of_options(rest)]:
         return False
-    command = cli.get_command(click.Context(cli), args[0])
+    name, command = args[0], cli.get_command(click.Context(cli), args[0])
+    # A group's subcommand (`branch-deploy deploy --json`) is the command that has the flag.
+    while isinstance(command, click.Group) and rest and not rest[0].startswith("-"):
+        sub = command.get_command(click.Context(command), rest[0])
+        if sub is None:
+            break
+        name, command, rest = rest[0], sub, rest[1:]
     flags = [
         p
         for p in (command.params if command is not None else ())
@@ -198,9 +205,7 @@ def json_requested(args: Sequence[str], *, parsed: bool) -> bool:
     if not parsed:
         return True
     try:
-        ctx = command.make_context(
-            args[0], rest, resilient_parsing=True, ignore_unknown_options=True
-        )
+        ctx = command.make_context(name, rest, resilient_parsing=True, ignore_unknown_options=True)
     except click.ClickException:
         return True
     return bool(ctx.params.get(flags[0].name or ""))

@@ -15,6 +15,7 @@ from ruamel.yaml.error import YAMLError
 
 from gitops_release.errors import ManifestError
 
+TOOL_DIR = ".gitops-release/"  # the tool's own state in a manifest repository: never rendered
 LOCK_DIR = ".gitops-release/locks"
 _FIELDS = ("holder", "image", "restore_image", "actor", "deployed_at", "expires_at")
 

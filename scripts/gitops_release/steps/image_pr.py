@@ -10,6 +10,7 @@ publish — `publish.publish`: lease push when the tree differs, upsert the PR, 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
 
@@ -22,6 +23,7 @@ from gitops_release.edit.model import Edit
 from gitops_release.git import BOT, Identity
 from gitops_release.github import PullRequest
 from gitops_release.image import ImageRef
+from gitops_release.locks import lock_path, parse_lock
 from gitops_release.steps.image_pr_text import (
     Source,
     commit_message,
@@ -34,6 +36,8 @@ from gitops_release.steps.session import ManifestCheckout
 
 Action = Literal["created", "updated", "unchanged"]
 MAX_ATTEMPTS = 4
+LENT_LABEL = "environment-lent"
+LOCK_STATUS = "gitops-release/lock"
 
 
 @dataclass(frozen=True)
@@ -72,6 +76,7 @@ class BumpResult:
     reason: str = ""
     warnings: tuple[str, ...] = ()
     diff: str = ""
+    locked_by: str | None = None  # the pull request the environment is lent to (branch deploy)
 
 
 def branch_name(env: str, app: str) -> str:
@@ -94,8 +99,9 @@ def propose_image(
 ) -> BumpResult:
     """Open or update the pull request that sets `request.image` on `request.env`."""
     app = resolve_app(config, request.image, request.app)
-    # Only the config and this app's targets are checked out (and so fetched).
-    paths = [".gitops-release.yaml", *(t.path for t in targets_of(config, app, request.env))]
+    # Only the config, this app's targets and its branch-deploy lock are checked out (fetched).
+    targets = targets_of(config, app, request.env)
+    paths = [".gitops-release.yaml", lock_path(request.env, app.name), *(t.path for t in targets)]
     branch = branch_name(request.env, app.name)
     return with_retries(
         lambda: _attempt(session, config, app, base, branch, paths, request),
@@ -125,7 +131,8 @@ def _attempt(
     )
     edits = tuple(e for c in changes for e in c.edits)
     previous = next((e.old_image for e in edits if e.old_image), None)
-    result = _Outcome(request, app.name, base, branch, previous, edits, changes).result
+    lent = _lent_to(session, request.env, app.name)
+    result = _Outcome(request, app.name, base, branch, previous, edits, changes, lent).result
     existing = forge.find_open_pull(branch, base)
     if not any(c.changed for c in changes):
         reason = f"{request.env} already runs {ref}"
@@ -152,18 +159,42 @@ def _attempt(
         branch=branch,
         base=base,
         title=pr_title(app.name, request.env, str(ref)),
-        body=pr_body(app.name, request.env, str(ref), previous, edits, request.source, base),
-        labels=request.labels,
+        body=pr_body(app.name, request.env, str(ref), previous, edits, request.source, base)
+        + (lent_note(request.env, lent) if lent else ""),
+        labels=(*request.labels, *([LENT_LABEL] if lent else [])),
         reviewers=request.reviewers,
         auto_merge=request.auto_merge,
     )
     published = publish(session, spec, commit, remote, existing, describe=describe)
     if published is None:
         return None  # the branch moved: rebuild from the current base
+    if lent:
+        forge.set_status(
+            published.commit, state="failure", context=LOCK_STATUS,
+            description=f"{request.env} is lent to {lent}: merge after it is given back",
+            target_url=None,
+        )  # fmt: skip
     return result(
         published.action, published.pull, published.commit, pushed=published.pushed,
         warnings=published.warnings,
     )  # fmt: skip
+
+
+def _lent_to(session: ManifestCheckout, env: str, app: str) -> str | None:
+    """The pull request `env` is lent to for `app` (a branch deploy's lock), if any."""
+    path = session.cwd / lock_path(env, app)
+    if not path.is_file():
+        return None
+    lock = parse_lock(env, app, path.read_text(encoding="utf-8"))
+    return None if lock.expired(datetime.now(UTC)) else lock.holder
+
+
+def lent_note(env: str, holder: str) -> str:
+    return (
+        f"\n> [!IMPORTANT]\n> **{env} is lent to {holder}** (a branch deploy): merging this "
+        f"pull request now replaces that image. It is given back by `/undeploy`, by closing "
+        f"{holder}, or when the deploy expires; the `{LOCK_STATUS}` status clears then.\n"
+    )
 
 
 def _newer_on_branch(session: ManifestCheckout, remote: str, ref: ImageRef) -> str | None:
@@ -192,6 +223,7 @@ class _Outcome:
     previous: str | None
     edits: tuple[Edit, ...]
     changes: tuple[PlannedFile, ...]
+    lent: str | None = None
 
     def result(
         self,
@@ -219,4 +251,5 @@ class _Outcome:
             reason=reason,
             warnings=warnings,
             diff=unified_diff(self.changes),
+            locked_by=self.lent,
         )

@@ -32,6 +32,7 @@ from gitops_release.diff.model import DiffResult, Presence
 from gitops_release.diff.resources import parse_manifests
 from gitops_release.diff.secrets import secret_values
 from gitops_release.errors import ConfigError, RenderError
+from gitops_release.locks import TOOL_DIR
 from gitops_release.render.checkout import Revision, render_commits
 from gitops_release.render.discover import ConfigRoots, RepoIndex, config_at, text_blobs
 from gitops_release.render.graph import ParseCache
@@ -140,6 +141,7 @@ def _unrendered(
         for path in sorted(changed)
         if path.endswith(_MANIFEST_SUFFIXES)
         and path != CONFIG_FILE
+        and not path.startswith(TOOL_DIR)  # the tool's own state (branch-deploy locks)
         and not any(c.contains(path) for c in closures)
     )
 

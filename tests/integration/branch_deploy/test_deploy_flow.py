@@ -3,60 +3,40 @@ locked, undeploy gives back what ran before (or a newer mainline image), expiry.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
+from github import Github
 
 from gitops_release import trailers
 from gitops_release.errors import ConfigError, UsageError
 from gitops_release.flows.branch_deploy import (
     BranchDeploy,
     DeployRequest,
+    DeployResult,
     deploy,
     expire,
     undeploy,
 )
-from gitops_release.git import auth_env
+from gitops_release.flows.bump import BumpRequest, bump
+from gitops_release.flows.diff import DiffRequest, run_diff
+from gitops_release.flows.promote import PromoteRequest, promote
 from gitops_release.image import parse
 from gitops_release.locks import lock_path, parse_lock
+from tests.integration.branch_deploy.conftest import NOW, WEB
 from tests.integration.conftest import ManifestRepo, git
 
 pytestmark = pytest.mark.integration
 
-WEB = "ghcr.io/acme/web"
 OVERLAY = "apps/web/overlays/staging/kustomization.yaml"
-NOW = datetime(2026, 12, 2, 12, 0, tzinfo=UTC)
-BRANCH_DEPLOY = """branch_deploy:
-  environments: [staging]
-  ttl: 8h
-"""
-
-
-@pytest.fixture
-def repo(
-    manifest_repo: ManifestRepo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> ManifestRepo:
-    """The example manifest repo with `branch_deploy:` on both branches (and this test's git
-    allowed to push to it, as a person would)."""
-    for key, value in auth_env(manifest_repo.token).items():
-        monkeypatch.setenv(key, value)
-    work = tmp_path / "work"
-    git("clone", "-q", manifest_repo.git_url, work, cwd=tmp_path)
-    for branch in ("develop", "master"):
-        git("checkout", "-q", branch, cwd=work)
-        config = work / ".gitops-release.yaml"
-        config.write_text(config.read_text(encoding="utf-8") + BRANCH_DEPLOY, encoding="utf-8")
-        git("-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qam", "allow", cwd=work)
-        git("push", "-q", "origin", branch, cwd=work)
-    return manifest_repo
 
 
 def where(repo: ManifestRepo, pr: int, source: str = "acme/web") -> BranchDeploy:
     return BranchDeploy(repo.name, repo.git_url, "staging", source, pr, token=repo.token)
 
 
-def run_deploy(repo: ManifestRepo, pr: int, tag: str, *, now: datetime = NOW, **kw: str):  # type: ignore[no-untyped-def]
+def run_deploy(repo: ManifestRepo, pr: int, tag: str, *, now: datetime = NOW) -> DeployResult:
     request = DeployRequest(where(repo, pr), parse(f"{WEB}:{tag}"), actor="octocat", now=now)
     return deploy(request, repo.connect())
 
@@ -143,3 +123,43 @@ def test_without_branch_deploy_config(manifest_repo: ManifestRepo) -> None:
     with pytest.raises(ConfigError, match="no branch_deploy: section"):
         run_deploy(manifest_repo, 42, "pr-42-abc1234")
     assert manifest_repo.branches() == ["develop", "master"]
+
+
+def test_a_mainline_bump_while_lent_says_so(repo: ManifestRepo, fake_github_client: Github) -> None:
+    run_deploy(repo, 42, "pr-42-abc1234")
+    request = BumpRequest(
+        manifest_repo=repo.name, env="staging", image=parse(f"{WEB}:1.5.0"),
+        git_url=repo.git_url, token=repo.token,
+    )  # fmt: skip
+    result = bump(request, repo.connect())
+    assert result.action == "created"
+    assert result.locked_by == "acme/web#42"
+    assert result.previous_image == f"{WEB}:pr-42-abc1234"
+    pull = fake_github_client.get_repo(repo.name).get_pull(result.pull_request.number)  # type: ignore[union-attr]
+    assert "staging is lent to acme/web#42" in pull.body
+    assert "environment-lent" in [label.name for label in pull.labels]
+    statuses = fake_github_client.get_repo(repo.name).get_commit(pull.head.sha).get_statuses()
+    lock = [s for s in statuses if s.context == "gitops-release/lock"]
+    assert [s.state for s in lock] == ["failure"]
+    # Given back, the next bump is an ordinary one.
+    undeploy(where(repo, 42), repo.connect())
+    assert bump(request, repo.connect()).locked_by is None
+
+
+def test_branch_deploys_are_never_promoted_nor_rendered(repo: ManifestRepo, tmp_path: Path) -> None:
+    deployed = run_deploy(repo, 42, "pr-42-abc1234")
+    assert deployed.commit is not None
+    result = promote(
+        PromoteRequest(repo.name, repo.git_url, deployed.commit, token=repo.token, preview=False),
+        repo.connect(),
+    )
+    (only,) = result.promotions
+    assert only.action == "skipped"
+    assert "branch deploy (acme/web#42's image" in only.reason
+    assert repo.branches() == ["develop", "master"]
+    # The lock file is the tool's state, not a manifest nobody renders.
+    clone = tmp_path / "clone"
+    git("clone", "-q", "--branch", "develop", repo.git_url, clone, cwd=tmp_path)
+    diff = run_diff(DiffRequest(repo=clone, base=f"{deployed.commit}~1", head=deployed.commit))
+    assert diff.unrendered_files == ()
+    assert [root.name for root in diff.changed] == ["apps/web/overlays/staging"]

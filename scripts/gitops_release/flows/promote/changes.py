@@ -70,6 +70,13 @@ def image_changes(messages: Sequence[str]) -> tuple[ImageChange, ...]:
 def skip_reason(
     change: Change, source: PullRequest | None, files: Sequence[str], exclude: Sequence[str]
 ) -> str | None:
+    lent = [
+        holder
+        for message in change.messages
+        for holder in trailers.parse_trailers(message).get(trailers.BRANCH_DEPLOY, [])
+    ]
+    if lent:
+        return f"a branch deploy ({lent[0]}'s image, lent to the environment) is not promoted"
     if source is not None and SKIP_LABEL in source.labels:
         return f"the source pull request #{source.number} has the label '{SKIP_LABEL}'"
     if any(SKIP_MARK in message for message in change.messages):

@@ -49,6 +49,7 @@ def bump_json(result: BumpResult) -> dict[str, Any]:
         "pull_request": _pull_json(result.pull_request),
         "edits": [e.to_json() for e in result.edits],
         "warnings": list(result.warnings),
+        "locked_by": result.locked_by,
     }
 
 

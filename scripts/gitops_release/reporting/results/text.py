@@ -34,6 +34,8 @@ def bump_text(result: BumpResult) -> str:
     if pull:
         lines.append(f"  pull request #{pull.number}: {pull.url}")
     lines.append(f"  branch {result.branch} → {result.base}")
+    if result.locked_by:
+        lines.append(f"  {result.env} is lent to {result.locked_by} (a branch deploy)")
     for edit in result.edits:
         lines.append(
             f"  {edit.file}:{edit.line}  {edit.old or '(added)'} → {edit.new or '(removed)'}"

@@ -1,0 +1,192 @@
+"""`gitops-release branch-deploy deploy|undeploy|expire`."""
+
+from __future__ import annotations
+
+import os
+import sys
+from datetime import datetime
+from typing import Any
+
+import click
+
+from gitops_release import actions_io
+from gitops_release.commands import common
+from gitops_release.errors import ExitCode, UsageError
+from gitops_release.reporting.jsondoc import dumps
+
+
+@click.group("branch-deploy")
+def branch_deploy_cmd() -> None:
+    """Lend an environment to a pull request's image (`/deploy`), and give it back."""
+
+
+def _source(source_repo: str | None) -> str:
+    repo = source_repo or os.environ.get("GITHUB_REPOSITORY")
+    if not repo:
+        raise UsageError(
+            "branch deploys need the app repository: --source-repo OWNER/NAME",
+            hint="pass --source-repo (in GitHub Actions it defaults to $GITHUB_REPOSITORY)",
+        )
+    return repo
+
+
+def _time(value: str | None, option: str) -> datetime | None:
+    if value is None:
+        return None
+    from gitops_release.locks import parse_time  # noqa: PLC0415
+
+    try:
+        return parse_time(value)
+    except ValueError:
+        raise UsageError(
+            f"{option} '{value}' is not an ISO 8601 time", hint="e.g. 2026-12-02T18:00:00Z"
+        ) from None
+
+
+def _ttl(value: str | None) -> int | None:
+    if value is None:
+        return None
+    from gitops_release.config.model import parse_duration  # noqa: PLC0415
+
+    return parse_duration(value)
+
+
+def _emit(data: dict[str, Any], *, as_json: bool, text: str) -> None:
+    actions_io.set_outputs({k: "" if v is None else str(v) for k, v in data.items()})
+    click.echo(dumps(data) if as_json else text)
+
+
+@branch_deploy_cmd.command("deploy")
+@common.github_options
+@click.option("--env", "env", required=True, help="Environment to lend (branch_deploy:).")
+@click.option("--image", "image_ref", required=True, help="The pull request's image.")
+@click.option("--source-repo", default=None, metavar="OWNER/NAME", help="App repository.")
+@click.option("--source-pr", type=int, required=True, help="The app pull request number.")
+@click.option("--app", default=None, help="App name (default: the app whose image matches).")
+@click.option("--ttl", default=None, help="Lend it for this long (e.g. 8h) [default: config].")
+@click.option("--actor", default=None, help="Who asked [default: $GITHUB_ACTOR].")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+def deploy_cmd(
+    manifest_repo: str,
+    api_url: str | None,
+    git_url: str | None,
+    token_env: str,
+    env: str,
+    image_ref: str,
+    source_repo: str | None,
+    source_pr: int,
+    app: str | None,
+    ttl: str | None,
+    actor: str | None,
+    *,
+    as_json: bool,
+) -> None:
+    """Put a pull request's image on an environment, locked to that pull request."""
+    from gitops_release.flows.branch_deploy import BranchDeploy, DeployRequest, deploy  # noqa: PLC0415
+    from gitops_release.github import connect  # noqa: PLC0415
+    from gitops_release.image import parse  # noqa: PLC0415
+    from gitops_release.locks import iso  # noqa: PLC0415
+
+    repo = common.repo_name(manifest_repo)
+    secret = common.token(token_env)
+    target = BranchDeploy(
+        repo, common.git_url(git_url, repo, api_url), env, _source(source_repo), source_pr,
+        app, token=secret,
+    )  # fmt: skip
+    request = DeployRequest(
+        target, parse(image_ref), actor or os.environ.get("GITHUB_ACTOR", ""), _ttl(ttl)
+    )
+    result = deploy(request, connect(common.api_url(api_url), secret, repo))
+    data = {
+        "action": result.action,
+        "environment": result.environment,
+        "app": result.app,
+        "image": result.image,
+        "restore_image": result.restore_image,
+        "expires_at": iso(result.expires_at) if result.expires_at else None,
+        "held_by": result.held_by,
+        "commit": result.commit,
+    }
+    text = f"{result.action}: {result.environment} {result.app} → {result.image}"
+    _emit(data, as_json=as_json, text=text + (f" ({result.reason})" if result.reason else ""))
+    if result.action == "locked":
+        sys.exit(ExitCode.ERROR)
+
+
+@branch_deploy_cmd.command("undeploy")
+@common.github_options
+@click.option("--env", "env", required=True, help="The lent environment.")
+@click.option("--app", default=None, help="App name [default: the one the PR holds].")
+@click.option("--source-repo", default=None, metavar="OWNER/NAME", help="App repository.")
+@click.option("--source-pr", type=int, required=True, help="The app pull request number.")
+@click.option("--reason", default="undeployed", show_default=True, help="Why (commit message).")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+def undeploy_cmd(
+    manifest_repo: str,
+    api_url: str | None,
+    git_url: str | None,
+    token_env: str,
+    env: str,
+    app: str | None,
+    source_repo: str | None,
+    source_pr: int,
+    reason: str,
+    *,
+    as_json: bool,
+) -> None:
+    """Give the environment back: the image from before (or a newer mainline one)."""
+    from gitops_release.flows.branch_deploy import BranchDeploy, undeploy  # noqa: PLC0415
+    from gitops_release.github import connect  # noqa: PLC0415
+
+    repo = common.repo_name(manifest_repo)
+    secret = common.token(token_env)
+    target = BranchDeploy(
+        repo, common.git_url(git_url, repo, api_url), env, _source(source_repo), source_pr,
+        app, token=secret,
+    )  # fmt: skip
+    result = undeploy(target, connect(common.api_url(api_url), secret, repo), reason=reason)
+    data = {"action": result.action, "image": result.image}
+    text = f"{result.action}: {result.environment} {result.app}" + (
+        f" runs {result.image} again" if result.image else f" ({result.reason})"
+    )
+    _emit(data, as_json=as_json, text=text)
+
+
+@branch_deploy_cmd.command("expire")
+@common.github_options
+@click.option("--now", default=None, help="The time to compare expiries with (ISO 8601).")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+def expire_cmd(
+    manifest_repo: str,
+    api_url: str | None,
+    git_url: str | None,
+    token_env: str,
+    now: str | None,
+    *,
+    as_json: bool,
+) -> None:
+    """Give back every environment whose branch deploy has expired (run on a schedule)."""
+    from gitops_release.flows.branch_deploy import expire  # noqa: PLC0415
+    from gitops_release.github import connect  # noqa: PLC0415
+
+    repo = common.repo_name(manifest_repo)
+    secret = common.token(token_env)
+    expired = expire(
+        repo, common.git_url(git_url, repo, api_url),
+        connect(common.api_url(api_url), secret, repo), now=_time(now, "--now"), token=secret,
+    )  # fmt: skip
+    items = [
+        {"environment": e.environment, "app": e.app, "held_by": e.held_by, "image": e.image}
+        for e in expired
+    ]
+    if as_json:
+        click.echo(dumps({"expired": items}))
+    else:
+        click.echo(
+            "\n".join(
+                f"expired: {i['environment']} {i['app']} ({i['held_by']}) → {i['image']}"
+                for i in items
+            )
+            or "nothing expired"
+        )
+    actions_io.set_outputs({"expired": str(len(items))})
