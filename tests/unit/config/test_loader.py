@@ -103,7 +103,7 @@ def test_schema_is_a_valid_draft_2020_12_schema() -> None:
         (
             ("apps:", "aps:"),
             (
-                "unknown key 'aps' (allowed here: apps, environments, gates, "
+                "unknown key 'aps' (allowed here: apps, branch_deploy, environments, gates, "
                 "promote, render); did you mean 'apps'?"
             ),
         ),
@@ -139,3 +139,51 @@ def test_yaml_syntax_error() -> None:
 def test_missing_file(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="no .gitops-release.yaml in"):
         load_config(tmp_path)
+
+
+BRANCH_DEPLOY_BASE = """environments:
+  staging: {branch: develop}
+  production: {branch: master, promote_from: staging}
+apps:
+  web:
+    image: ghcr.io/acme/web
+    targets: [{kustomize: apps/web/overlays/staging}]
+"""
+
+
+def test_branch_deploy_defaults_and_values() -> None:
+    assert load_config_text(BRANCH_DEPLOY_BASE).branch_deploy is None
+    settings = load_config_text(BRANCH_DEPLOY_BASE + "branch_deploy: {}\n").branch_deploy
+    assert settings is not None
+    assert (settings.environments, settings.method, settings.ttl_seconds) == (
+        ("staging",),
+        "direct",
+        8 * 3600,
+    )
+    assert settings.min_permission == "write"
+    text = "branch_deploy: {environments: [staging], ttl: 1d2h30m, method: pull-request}\n"
+    settings = load_config_text(BRANCH_DEPLOY_BASE + text).branch_deploy
+    assert settings is not None
+    assert (settings.ttl_seconds, settings.method) == (86400 + 2 * 3600 + 30 * 60, "pull-request")
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            "branch_deploy: {environments: [qa]}\n",
+            "branch_deploy.environments[0]: unknown environment 'qa'",
+        ),
+        ("branch_deploy: {ttl: 8x}\n", "branch_deploy.ttl: '8x' is not valid"),
+        ("branch_deploy: {ttl: 0h}\n", "invalid duration '0h'"),
+        (
+            "branch_deploy: {min_permission: owner}\n",
+            "branch_deploy.min_permission: 'owner' is not allowed",
+        ),
+        ("branch_deploy: {methd: direct}\n", "unknown key 'methd'"),
+    ],
+)
+def test_branch_deploy_errors_name_the_key(text: str, message: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_config_text(BRANCH_DEPLOY_BASE + text)
+    assert message in str(caught.value)
