@@ -35,6 +35,13 @@ def _value(name: str) -> str:
     return os.environ.get("INPUT_" + name.upper().replace("-", "_"), "").strip()
 
 
+def _one_line(name: str) -> str:
+    text = _value(name)
+    if "\n" in text or "\r" in text:
+        raise UsageError(f"input '{name}' must be a single line")
+    return text
+
+
 def _bool(name: str, *, default: bool) -> bool:
     text = _value(name).lower() or ("true" if default else "false")
     if text not in {"true", "false"}:
@@ -172,6 +179,8 @@ def run() -> dict[str, str]:
             (build.repository,),
             latest=_bool("latest", default=False),
             default_branch=_value("default-branch") or None,
+            ref=_one_line("ref") or None,
+            sha=_one_line("sha") or None,
         )
     )
     created = tags.created or datetime.now(UTC)

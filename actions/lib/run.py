@@ -22,6 +22,9 @@ from gitops_release import actions_io, cli
 from gitops_release.errors import ExitCode
 
 TOKEN_ENV = "GITOPS_RELEASE_TOKEN"  # noqa: S105 - the name of a variable, not a secret
+PERMISSIONS = ("read", "triage", "write", "maintain", "admin")
+REPORT_STATES = ("building", "deployed", "refused", "undeployed", "failed")
+BRANCH_DEPLOY_COMMANDS = ("parse", "report", "deploy", "undeploy", "expire")
 _INT = re.compile(r"^[0-9]+$")
 
 
@@ -145,6 +148,56 @@ ACTIONS: dict[str, tuple[str, tuple[Input, ...]]] = {
             Input("diff-file", "--output"),
         ),
     ),
+    "branch-deploy-parse": (
+        "branch-deploy parse",
+        (
+            Input("api-url", "--api-url"),
+            Input("repo", "--repo"),
+            Input("event", "--event", required=True),
+            Input("event-name", "--event-name", "choice", ("issue_comment", "pull_request")),
+            Input("min-permission", "--min-permission", "choice", PERMISSIONS),
+            Input("allow-forks", "--allow-forks", "bool"),
+        ),
+    ),
+    "branch-deploy-report": (
+        "branch-deploy report",
+        (
+            Input("api-url", "--api-url"),
+            Input("repo", "--repo"),
+            Input("pr", "--pr", "int", required=True),
+            Input("state", "--state", "choice", REPORT_STATES, required=True),
+            Input("environment", "--environment"),
+            Input("image", "--image"),
+            Input("expires-at", "--expires-at"),
+            Input("reason", "--reason"),
+            Input("sha", "--sha"),
+        ),
+    ),
+    "branch-deploy-deploy": (
+        "branch-deploy deploy",
+        (
+            *GITHUB,
+            Input("environment", "--env", required=True),
+            Input("image", "--image", required=True),
+            Input("app", "--app"),
+            Input("source-repo", "--source-repo"),
+            Input("pr", "--source-pr", "int", required=True),
+            Input("ttl", "--ttl"),
+            Input("actor", "--actor"),
+        ),
+    ),
+    "branch-deploy-undeploy": (
+        "branch-deploy undeploy",
+        (
+            *GITHUB,
+            Input("environment", "--env", required=True),
+            Input("app", "--app"),
+            Input("source-repo", "--source-repo"),
+            Input("pr", "--source-pr", "int", required=True),
+            Input("reason", "--reason"),
+        ),
+    ),
+    "branch-deploy-expire": ("branch-deploy expire", GITHUB),
     "check": (
         "check",
         (
@@ -177,10 +230,18 @@ def _extra(action: str) -> list[str]:
 
 
 def argv(action: str) -> list[str]:
+    if action == "branch-deploy":  # one action, its command chosen by an input
+        command = one_line("command")
+        if command not in BRANCH_DEPLOY_COMMANDS:
+            raise InputError(
+                f"input 'command' must be one of {', '.join(BRANCH_DEPLOY_COMMANDS)}, "
+                f"got '{command}'"
+            )
+        action = f"branch-deploy-{command}"
     if action not in ACTIONS:
         raise InputError(f"unknown action '{action}' (known: {', '.join(sorted(ACTIONS))})")
     command, inputs = ACTIONS[action]
-    args = [command]
+    args = command.split()
     for spec in inputs:
         args += spec.args()
     args += _extra(action)

@@ -157,6 +157,33 @@ def test_run_py_maps_every_cli_input(action: str) -> None:
     assert inputs - special == mapped
 
 
+def test_branch_deploy_maps_every_input_to_some_command() -> None:
+    module = run_module()
+    mapped = {
+        spec.name
+        for command in module.BRANCH_DEPLOY_COMMANDS
+        for spec in module.ACTIONS[f"branch-deploy-{command}"][1]
+    }
+    # command picks the subcommand; event, event-name and repo come from the github context.
+    inputs = set(load(REPO_ROOT / "actions" / "branch-deploy" / "action.yml")["inputs"])
+    assert inputs - {"command", "token"} == mapped - {"event", "event-name", "repo"}
+
+
+def test_branch_deploy_argv(inputs: pytest.MonkeyPatch) -> None:
+    set_inputs(
+        inputs, command="deploy", manifest_repo="acme/manifests", environment="staging",
+        image="ghcr.io/acme/web:feature-x-abc1234-7", pr="42", ttl="2h", actor="octocat",
+    )  # fmt: skip
+    assert run_module().argv("branch-deploy") == [
+        "branch-deploy", "deploy", "--manifest-repo", "acme/manifests", "--env", "staging",
+        "--image", "ghcr.io/acme/web:feature-x-abc1234-7", "--source-pr", "42", "--ttl", "2h",
+        "--actor", "octocat", "--token-env", "GITOPS_RELEASE_TOKEN",
+    ]  # fmt: skip
+    set_inputs(inputs, command="rm -rf")
+    with pytest.raises(run_module().InputError, match="input 'command' must be one of parse"):
+        run_module().argv("branch-deploy")
+
+
 def test_starter_workflows_stay_short() -> None:
     for path in REPO_ROOT.glob("workflows/*.yml"):
         assert len(path.read_text(encoding="utf-8").splitlines()) <= 15, path
