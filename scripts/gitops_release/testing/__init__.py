@@ -25,11 +25,12 @@ from gitops_release.testing.faults import (
     ServerError,
 )
 from gitops_release.testing.requestlog import RequestLog, RequestRecord, observe_requests
-from gitops_release.testing.server import FakeGitHub, MergedPull, RepoHandle
+from gitops_release.testing.server import DeploymentRecord, FakeGitHub, MergedPull, RepoHandle
 
 __all__ = [
     "BeforeRequest",
     "Delay",
+    "DeploymentRecord",
     "FakeGitHub",
     "Fault",
     "FaultHandle",

@@ -3,7 +3,10 @@
 A token authenticates as a login. By default it sees and may change every repository (an admin
 personal access token); `repos` and `write` narrow that with `fnmatch` patterns over
 `owner/name`, which is how tests get a read-only token (403 on writes) or one that cannot see a
-repository at all (404, as GitHub hides what a token may not read).
+repository at all (404, as GitHub hides what a token may not read). A `role` names the
+repository role (read, triage, write, maintain, admin) the collaborator-permission endpoint
+reports for the token's login; triage and maintain are roles GitHub's older `permission` field
+folds into read and write.
 """
 
 from __future__ import annotations
@@ -23,6 +26,32 @@ RATE_LIMIT = 5000
 RATE_WINDOW = 3600
 
 Permission = Literal["admin", "write", "read", "none"]
+Role = Literal["none", "read", "triage", "write", "maintain", "admin"]
+ROLES: tuple[Role, ...] = ("none", "read", "triage", "write", "maintain", "admin")
+_LEGACY: dict[Role, Permission] = {
+    "none": "none",
+    "read": "read",
+    "triage": "read",
+    "write": "write",
+    "maintain": "write",
+    "admin": "admin",
+}
+
+
+def legacy_permission(role: Role) -> Permission:
+    """The `permission` GitHub reports for a role: triage reads as read, maintain as write."""
+    return _LEGACY[role]
+
+
+def at_least(role: Role, minimum: Role) -> bool:
+    return ROLES.index(role) >= ROLES.index(minimum)
+
+
+def as_role(text: str) -> Role:
+    for role in ROLES:
+        if role == text:
+            return role
+    raise ValueError(f"unknown role {text!r}: expected one of {', '.join(ROLES[1:])}")
 
 
 @dataclass(frozen=True)
@@ -33,6 +62,19 @@ class Token:
     repos: tuple[str, ...] = ("*",)
     write: tuple[str, ...] = ("*",)
     admin: bool = True
+    role: Role | None = None  # what the permission endpoint reports; None: derived from rights
+
+    @classmethod
+    def with_role(cls, login: str, role: Role) -> Token:
+        """A token of `login` with the rights of `role` on every repository."""
+        writes = at_least(role, "write")
+        return cls(
+            login,
+            repos=() if role == "none" else ("*",),
+            write=("*",) if writes else (),
+            admin=role == "admin",
+            role=role,
+        )
 
     def can_read(self, full_name: str) -> bool:
         name = full_name.lower()
@@ -49,15 +91,26 @@ class Token:
             return "admin" if self.admin else "write"
         return "read" if self.can_read(full_name) else "none"
 
+    def role_on(self, full_name: str) -> Role:
+        """The role this token's rights amount to on `full_name` (its `role` where it reads)."""
+        if self.role is not None and self.can_read(full_name):
+            return self.role
+        return self.permission(full_name)
+
 
 def parse_token_option(text: str) -> tuple[str, Token]:
-    """`TOKEN[:LOGIN]` from the command line."""
-    secret, sep, login = text.rpartition(":")
+    """`TOKEN[:LOGIN[:ROLE]]` from the command line (ROLE: read, triage, write, maintain,
+    admin; the default is admin)."""
+    parts = text.split(":")
+    role: Role | None = None
+    if len(parts) >= 3 and parts[-1] in ROLES[1:]:
+        role = as_role(parts.pop())
+    secret, sep, login = ":".join(parts).rpartition(":")
     if not sep:
         secret, login = text, DEFAULT_LOGIN
     if not secret or not login:
-        raise ValueError("expected TOKEN or TOKEN:LOGIN")
-    return secret, Token(login)
+        raise ValueError("expected TOKEN, TOKEN:LOGIN or TOKEN:LOGIN:ROLE")
+    return secret, Token(login) if role is None else Token.with_role(login, role)
 
 
 def token_from_header(authorization: str | None) -> str | None:
@@ -119,12 +172,15 @@ class Credentials:
 
     def permission(self, login: str, full_name: str) -> Permission:
         """The best permission any token of `login` has on `full_name`."""
-        order: tuple[Permission, ...] = ("none", "read", "write", "admin")
-        best: Permission = "none"
+        return legacy_permission(self.role(login, full_name))
+
+    def role(self, login: str, full_name: str) -> Role:
+        """The best role any token of `login` amounts to on `full_name`."""
+        best: Role = "none"
         for grant in self._grants():
             if grant.login.lower() == login.lower():
-                candidate = grant.permission(full_name)
-                if order.index(candidate) > order.index(best):
+                candidate = grant.role_on(full_name)
+                if ROLES.index(candidate) > ROLES.index(best):
                     best = candidate
         return best
 

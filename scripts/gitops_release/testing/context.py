@@ -24,6 +24,7 @@ from gitops_release.testing.wire import (
 )
 
 T = TypeVar("T")
+_READERS = ("read", "triage")
 Params = Mapping[str, str]
 
 
@@ -73,7 +74,10 @@ class Context:
         repo = self.store.find_repo(params["owner"], params["repo"])
         if repo is None or not self.identity.grant.can_read(repo.full_name):
             raise not_found()
-        if write and not self.identity.grant.can_write(repo.full_name):
+        role = repo.collaborators.get(self.login.lower())  # set on the repository: it wins
+        if role == "none":
+            raise not_found()
+        if write and (not self.identity.grant.can_write(repo.full_name) or role in _READERS):
             raise forbidden_integration()
         return repo
 

@@ -1,6 +1,7 @@
 """Run the GitHub emulator as a process.
 
-    python -m gitops_release.testing.fakegithub --port PORT --data DIR [--token TOKEN[:LOGIN]]...
+    python -m gitops_release.testing.fakegithub --port PORT --data DIR \\
+        [--token TOKEN[:LOGIN[:ROLE]]]...
 
 Prints `api: <REST base URL>` and `git: <base URL of OWNER/NAME.git>` once it listens, then
 serves until SIGINT or SIGTERM and exits 0. This command line is a public interface: scripts and
@@ -47,8 +48,9 @@ def build_parser() -> argparse.ArgumentParser:
         type=_token,
         action="append",
         default=[],
-        metavar="TOKEN[:LOGIN]",
-        help=f"accept TOKEN as LOGIN (default {DEFAULT_LOGIN}), with admin rights; repeatable",
+        metavar="TOKEN[:LOGIN[:ROLE]]",
+        help=f"accept TOKEN as LOGIN (default {DEFAULT_LOGIN}) with the rights of ROLE on every "
+        "repository: read, triage, write, maintain or admin (default); repeatable",
     )
     return parser
 

@@ -19,8 +19,11 @@ from gitops_release.testing.store import (
     AutoMergeState,
     CheckRunState,
     CommentState,
+    DeploymentState,
+    DeploymentStatusState,
     LabelState,
     PullState,
+    ReactionState,
     RepoState,
     StatusState,
     Store,
@@ -29,7 +32,17 @@ from gitops_release.testing.store import (
 
 STATE_FILE = ".fakegithub-state.json"
 VERSION = 1
-_CHILDREN = ("git", "labels", "pulls", "comments", "statuses", "check_runs")
+_CHILDREN = (
+    "git",
+    "labels",
+    "pulls",
+    "comments",
+    "statuses",
+    "check_runs",
+    "reactions",
+    "deployments",
+    "deployment_statuses",
+)
 
 
 def save(store: Store) -> Path:
@@ -79,6 +92,9 @@ def _repo(repo: RepoState) -> dict[str, Any]:
     out["comments"] = [asdict(comment) for comment in repo.comments.values()]
     out["statuses"] = [asdict(status) for status in repo.statuses]
     out["check_runs"] = [asdict(run) for run in repo.check_runs.values()]
+    out["reactions"] = [asdict(reaction) for reaction in repo.reactions]
+    out["deployments"] = [asdict(deployment) for deployment in repo.deployments.values()]
+    out["deployment_statuses"] = [asdict(status) for status in repo.deployment_statuses]
     return out
 
 
@@ -98,4 +114,11 @@ def _restore_repo(raw: dict[str, Any], git: BareRepo) -> RepoState:
     repo.statuses.extend(StatusState(**status) for status in raw["statuses"])
     for run in raw["check_runs"]:
         repo.check_runs[run["id"]] = CheckRunState(**run)
+    # States saved before reactions and deployments existed have none.
+    repo.reactions.extend(ReactionState(**r) for r in raw.get("reactions", []))
+    for deployment in raw.get("deployments", []):
+        repo.deployments[deployment["id"]] = DeploymentState(**deployment)
+    repo.deployment_statuses.extend(
+        DeploymentStatusState(**status) for status in raw.get("deployment_statuses", [])
+    )
     return repo

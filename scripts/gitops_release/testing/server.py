@@ -19,14 +19,23 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 
 from gitops_release.testing import githttp, persist
-from gitops_release.testing.auth import Credentials, RateLimiter, Token
+from gitops_release.testing.auth import Credentials, RateLimiter, Role, Token, as_role
 from gitops_release.testing.faults import Fault, FaultBook, FaultHandle
+from gitops_release.testing.gitrepo import now_iso
 from gitops_release.testing.pipeline import RequestPipeline
 from gitops_release.testing.prs import PullEngine
 from gitops_release.testing.requestlog import RequestLog
 from gitops_release.testing.routes import build_router
 from gitops_release.testing.shapes.base import Urls
-from gitops_release.testing.store import RepoState, Store, UserType, valid_name
+from gitops_release.testing.store import (
+    CommentState,
+    PullState,
+    RepoState,
+    Store,
+    UserType,
+    node_id,
+    valid_name,
+)
 from gitops_release.testing.transport import LoopbackServer
 from gitops_release.testing.wire import ApiError
 
@@ -41,6 +50,19 @@ class RepoHandle:
     path: Path  # the bare repository on disk
     clone_url: str  # without credentials; only final once the emulator listens
     default_branch: str
+
+
+@dataclass(frozen=True)
+class DeploymentRecord:
+    """A deployment as the emulator recorded it, with its statuses' states, oldest first."""
+
+    id: int
+    sha: str
+    ref: str
+    environment: str
+    description: str | None
+    transient_environment: bool
+    states: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -276,6 +298,102 @@ class FakeGitHub(RequestPipeline):
         repo = self._repo(full_name)
         with self._store.lock:
             return tuple(c.body for c in repo.comments.values() if c.issue_number == number)
+
+    def set_permission(self, full_name: str, login: str, role: Role | str) -> None:
+        """Make `login` a collaborator on `full_name` with `role` (read, triage, write, maintain,
+        admin; none hides the repository). It wins over what the login's tokens grant there:
+        the permission endpoint reports it, and read or triage make writes 403."""
+        chosen = as_role(role)
+        repo = self._repo(full_name)
+        with self._store.lock:
+            self._store.user(login)
+            repo.collaborators[login.lower()] = chosen
+
+    def open_pull(
+        self,
+        full_name: str,
+        *,
+        head: str,
+        base: str | None = None,
+        title: str = "Change",
+        body: str = "",
+        author: str | None = None,
+        head_repo: str | None = None,
+    ) -> int:
+        """Open a pull request from branch `head` of `full_name` and return its number.
+
+        With `head_repo` (an `OWNER/NAME` the emulator serves) it comes from that fork: its
+        head side names the fork, while its commits are read from `head` in `full_name` (as
+        GitHub keeps a fork's head in the base repository).
+        """
+        repo = self._repo(full_name)
+        fork = None if head_repo is None else self._repo(head_repo).full_name
+        with self._store.lock:
+            self._engine.refresh(repo)
+            base_ref = base or repo.default_branch
+            head_sha, base_sha = repo.git.branch_sha(head), repo.git.branch_sha(base_ref)
+            if head_sha is None or base_sha is None:
+                raise ValueError(f"{full_name} has no branch {head if head_sha is None else base}")
+            number = repo.next_number
+            repo.next_number += 1
+            pr_id = self._store.next_id()
+            stamp = now_iso()
+            repo.pulls[number] = PullState(
+                number=number,
+                id=pr_id,
+                node_id=node_id("PR", pr_id),
+                title=title,
+                body=body,
+                author=self._store.user(author or (fork or repo.full_name).split("/")[0]).login,
+                head_ref=head,
+                base_ref=base_ref,
+                head_sha=head_sha,
+                base_sha=base_sha,
+                draft=False,
+                maintainer_can_modify=False,
+                created_at=stamp,
+                updated_at=stamp,
+                head_repo=fork,
+            )
+            self._store.pull_nodes[repo.pulls[number].node_id] = (repo.full_name, number)
+            return number
+
+    def add_comment(self, full_name: str, number: int, body: str, *, author: str) -> int:
+        """Comment on pull request `number` as `author`; returns the comment's id."""
+        repo = self._repo(full_name)
+        with self._store.lock:
+            if number not in repo.pulls:
+                raise KeyError(f"{full_name} has no pull request #{number}")
+            comment_id = self._store.next_id()
+            stamp = now_iso()
+            login = self._store.user(author).login
+            repo.comments[comment_id] = CommentState(
+                comment_id, node_id("IC", comment_id), number, body, login, stamp, stamp
+            )
+            return comment_id
+
+    def reactions(self, full_name: str, comment_id: int) -> tuple[tuple[str, str], ...]:
+        """(login, content) of each reaction on issue comment `comment_id`, oldest first."""
+        repo = self._repo(full_name)
+        with self._store.lock:
+            return tuple((r.user, r.content) for r in repo.reactions if r.comment_id == comment_id)
+
+    def deployments(self, full_name: str) -> tuple[DeploymentRecord, ...]:
+        """Every deployment of `full_name`, oldest first."""
+        repo = self._repo(full_name)
+        with self._store.lock:
+            return tuple(
+                DeploymentRecord(
+                    d.id,
+                    d.sha,
+                    d.ref,
+                    d.environment,
+                    d.description,
+                    d.transient_environment,
+                    tuple(s.state for s in repo.deployment_statuses if s.deployment_id == d.id),
+                )
+                for d in sorted(repo.deployments.values(), key=lambda d: d.id)
+            )
 
     def run_auto_merge(self) -> tuple[MergedPull, ...]:
         """Merge every open pull request with auto-merge enabled whose checks all passed.

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from gitops_release.testing.auth import Role
 from gitops_release.testing.gitrepo import BareRepo, Signature, is_git_repository, now_iso
 
 UserType = Literal["User", "Organization", "Bot"]
@@ -78,6 +79,48 @@ class StatusState:
 
 
 @dataclass(slots=True)
+class ReactionState:
+    id: int
+    node_id: str
+    comment_id: int
+    content: str
+    user: str
+    created_at: str
+
+
+@dataclass(slots=True)
+class DeploymentState:
+    id: int
+    node_id: str
+    sha: str
+    ref: str
+    task: str
+    environment: str
+    description: str | None
+    creator: str
+    created_at: str
+    updated_at: str
+    transient_environment: bool = False
+    production_environment: bool = False
+
+
+@dataclass(slots=True)
+class DeploymentStatusState:
+    id: int
+    node_id: str
+    deployment_id: int
+    state: str
+    description: str
+    environment: str
+    target_url: str
+    log_url: str
+    environment_url: str
+    creator: str
+    created_at: str
+    updated_at: str
+
+
+@dataclass(slots=True)
 class CheckRunState:
     id: int
     node_id: str
@@ -127,6 +170,10 @@ class PullState:
     requested_reviewers: list[str] = field(default_factory=list)
     auto_merge: AutoMergeState | None = None
     commit_shas: tuple[str, ...] = ()  # frozen when the pull request is closed or merged
+    # The fork the changes come from (`owner/name`), None for a branch of the repository itself.
+    # Its commits live in the base repository under `head_ref`, as GitHub keeps a fork's head
+    # under `refs/pull/N/head`.
+    head_repo: str | None = None
 
     @property
     def merged(self) -> bool:
@@ -151,6 +198,12 @@ class RepoState:
     comments: dict[int, CommentState] = field(default_factory=dict)
     statuses: list[StatusState] = field(default_factory=list)
     check_runs: dict[int, CheckRunState] = field(default_factory=dict)
+    reactions: list[ReactionState] = field(default_factory=list)
+    deployments: dict[int, DeploymentState] = field(default_factory=dict)
+    deployment_statuses: list[DeploymentStatusState] = field(default_factory=list)
+    # Roles set for a login on this repository (`FakeGitHub.set_permission`), by lower-cased
+    # login; they win over what the login's tokens would grant.
+    collaborators: dict[str, Role] = field(default_factory=dict)
     next_number: int = 1
 
     @property

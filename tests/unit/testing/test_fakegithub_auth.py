@@ -45,6 +45,38 @@ def test_parse_token_option() -> None:
         parse_token_option(":alice")
 
 
+def test_parse_token_option_with_a_role() -> None:
+    secret, triager = parse_token_option("t0k:alice:triage")
+    assert (secret, triager.login, triager.role) == ("t0k", "alice", "triage")
+    assert triager.can_read("acme/app")
+    assert not triager.can_write("acme/app")
+    _, maintainer = parse_token_option("t0k:bob:maintain")
+    assert maintainer.can_write("acme/app")
+    assert not maintainer.admin
+    # A token containing ":" keeps working; an unknown last part is a login.
+    assert parse_token_option("a:b:carol") == ("a:b", Token("carol"))
+
+
+def test_roles_behind_the_legacy_permission() -> None:
+    credentials = Credentials(
+        {
+            "t1": Token.with_role("alice", "triage"),
+            "t2": Token.with_role("bob", "maintain"),
+            "t3": Token("carol", write=()),
+        }
+    )
+    assert (credentials.role("alice", "a/b"), credentials.permission("alice", "a/b")) == (
+        "triage",
+        "read",
+    )
+    assert (credentials.role("bob", "a/b"), credentials.permission("bob", "a/b")) == (
+        "maintain",
+        "write",
+    )
+    assert credentials.role("carol", "a/b") == "read"
+    assert credentials.role("nobody", "a/b") == "none"
+
+
 def test_token_rights() -> None:
     admin = Token()
     reader = Token("bot", write=())

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from gitops_release.testing.context import Handler
-from gitops_release.testing.routes import checks, issues, pulls, refs, repos
+from gitops_release.testing.routes import checks, deployments, issues, pulls, refs, repos
 from gitops_release.testing.routing import Router
 
 
 def build_router() -> Router[Handler]:
     router: Router[Handler] = Router()
-    for module in (repos, refs, pulls, issues, checks):
+    for module in (repos, refs, pulls, issues, checks, deployments):
         module.register(router)
     return router

@@ -11,7 +11,14 @@ from typing import Any
 from gitops_release.testing.context import Context, Handler, Params
 from gitops_release.testing.gitrepo import now_iso
 from gitops_release.testing.routing import Router
-from gitops_release.testing.store import CommentState, LabelState, PullState, RepoState, node_id
+from gitops_release.testing.store import (
+    CommentState,
+    LabelState,
+    PullState,
+    ReactionState,
+    RepoState,
+    node_id,
+)
 from gitops_release.testing.wire import (
     ApiError,
     FieldError,
@@ -24,6 +31,7 @@ from gitops_release.testing.wire import (
 _COLOR = re.compile(r"[0-9a-fA-F]{6}")
 DEFAULT_COLOR = "ededed"
 MAX_COMMENT = 65536
+REACTIONS = ("+1", "-1", "laugh", "confused", "heart", "hooray", "rocket", "eyes")
 
 
 def _issue(ctx: Context, repo: RepoState, params: Params) -> PullState:
@@ -122,8 +130,42 @@ def update_comment(ctx: Context, params: Params) -> Response:
 
 def delete_comment(ctx: Context, params: Params) -> Response:
     repo = ctx.repo(params, write=True)
-    del repo.comments[_comment(repo, params).id]
+    comment_id = _comment(repo, params).id
+    del repo.comments[comment_id]
+    repo.reactions[:] = [r for r in repo.reactions if r.comment_id != comment_id]
     return no_content()
+
+
+# -- reactions ------------------------------------------------------------------------------------
+def list_comment_reactions(ctx: Context, params: Params) -> Response:
+    repo = ctx.repo(params)
+    comment = _comment(repo, params)
+    content = ctx.request.param("content")
+    found = [
+        r
+        for r in repo.reactions
+        if r.comment_id == comment.id and (content is None or r.content == content)
+    ]
+    return ctx.page(found, ctx.shapes.reaction)
+
+
+def create_comment_reaction(ctx: Context, params: Params) -> Response:
+    """201 with a new reaction; 200 with the existing one when this user already reacted so."""
+    repo = ctx.repo(params)
+    comment = _comment(repo, params)
+    content = ctx.required_str(ctx.body(), "content", "Reaction")
+    if content not in REACTIONS:
+        raise validation_failed(FieldError("Reaction", "invalid", "content"))
+    for reaction in repo.reactions:
+        same = reaction.comment_id == comment.id and reaction.content == content
+        if same and reaction.user.lower() == ctx.login.lower():
+            return ctx.json(200, ctx.shapes.reaction(reaction))
+    reaction_id = ctx.store.next_id()
+    reaction = ReactionState(
+        reaction_id, node_id("REA", reaction_id), comment.id, content, ctx.login, now_iso()
+    )
+    repo.reactions.append(reaction)
+    return ctx.json(201, ctx.shapes.reaction(reaction))
 
 
 # -- labels ---------------------------------------------------------------------------------------
@@ -258,6 +300,16 @@ ROUTES: tuple[tuple[str, str, Handler], ...] = (
     ("GET", "/repos/{owner}/{repo}/issues/comments/{comment_id}", get_comment),
     ("PATCH", "/repos/{owner}/{repo}/issues/comments/{comment_id}", update_comment),
     ("DELETE", "/repos/{owner}/{repo}/issues/comments/{comment_id}", delete_comment),
+    (
+        "GET",
+        "/repos/{owner}/{repo}/issues/comments/{comment_id}/reactions",
+        list_comment_reactions,
+    ),
+    (
+        "POST",
+        "/repos/{owner}/{repo}/issues/comments/{comment_id}/reactions",
+        create_comment_reaction,
+    ),
     ("GET", "/repos/{owner}/{repo}/issues/{issue_number}/labels", list_issue_labels),
     ("POST", "/repos/{owner}/{repo}/issues/{issue_number}/labels", add_labels),
     ("PUT", "/repos/{owner}/{repo}/issues/{issue_number}/labels", set_labels),

@@ -34,6 +34,14 @@ class PullShapes(IssueShapes):
             "repo": self.repo(repo),
         }
 
+    def _head(self, repo: RepoState, pr: PullState) -> Json:
+        """The head side: the repository's own branch, or the fork the pull request comes from."""
+        fork = None
+        if pr.head_repo is not None:
+            owner, _, name = pr.head_repo.partition("/")
+            fork = self.store.find_repo(owner, name)
+        return self._side(fork or repo, pr.head_ref, pr.head_sha)
+
     def pull(self, repo: RepoState, pr: PullState, facts: PullFacts | None = None) -> Json:
         """A `pull-request` with `facts`, else a `pull-request-simple` (list endpoints)."""
         api = self.urls.repo_api(repo.full_name)
@@ -75,7 +83,7 @@ class PullShapes(IssueShapes):
             "assignees": [],
             "requested_reviewers": [self.user(login) for login in pr.requested_reviewers],
             "requested_teams": [],
-            "head": self._side(repo, pr.head_ref, pr.head_sha),
+            "head": self._head(repo, pr),
             "base": self._side(repo, pr.base_ref, pr.base_sha),
             "_links": {
                 "self": {"href": url},

@@ -3,6 +3,7 @@ or `minimal-repository` is expected) and a collaborator's permission on a reposi
 
 from __future__ import annotations
 
+from gitops_release.testing.auth import Role, at_least, legacy_permission
 from gitops_release.testing.shapes.base import Json
 from gitops_release.testing.shapes.users import UserShapes
 from gitops_release.testing.store import RepoState
@@ -105,30 +106,27 @@ class RepoShapes(UserShapes):
             "subscribers_count": 0,
         }
         if viewer is not None:
-            level = self.credentials.permission(viewer, full)
-            data["permissions"] = {
-                "admin": level == "admin",
-                "maintain": level == "admin",
-                "push": level in ("admin", "write"),
-                "triage": level in ("admin", "write"),
-                "pull": level != "none",
-            }
+            data["permissions"] = _permissions(self.role(repo, viewer))
         return data
 
+    def role(self, repo: RepoState, login: str) -> Role:
+        """`login`'s role on `repo`: the one set on the repository, else what its tokens grant."""
+        return repo.collaborators.get(login.lower()) or self.credentials.role(login, repo.full_name)
+
     def collaborator_permission(self, repo: RepoState, login: str) -> Json:
-        level = self.credentials.permission(login, repo.full_name)
+        role = self.role(repo, login)
         return {
-            "permission": level,
-            "role_name": level,
-            "user": {
-                **self.user(login),
-                "role_name": level,
-                "permissions": {
-                    "admin": level == "admin",
-                    "maintain": level == "admin",
-                    "push": level in ("admin", "write"),
-                    "triage": level in ("admin", "write"),
-                    "pull": level != "none",
-                },
-            },
+            "permission": legacy_permission(role),
+            "role_name": role,
+            "user": {**self.user(login), "role_name": role, "permissions": _permissions(role)},
         }
+
+
+def _permissions(role: Role) -> dict[str, bool]:
+    return {
+        "admin": role == "admin",
+        "maintain": at_least(role, "maintain"),
+        "push": at_least(role, "write"),
+        "triage": at_least(role, "triage"),
+        "pull": at_least(role, "read"),
+    }
