@@ -1,14 +1,27 @@
 """The only package that talks to GitHub: a small `Forge` protocol and its PyGithub adapter."""
 
-from gitops_release.github.forge import Comment, Forge, PullRequest, upsert_pull
+from gitops_release.github.forge import (
+    ROLES,
+    Comment,
+    Deployment,
+    Forge,
+    PullRequest,
+    Role,
+    effective_role,
+    upsert_pull,
+)
 from gitops_release.github.pygithub import GitHubForge, RetrySettings, connect
 
 __all__ = [
+    "ROLES",
     "Comment",
+    "Deployment",
     "Forge",
     "GitHubForge",
     "PullRequest",
     "RetrySettings",
+    "Role",
     "connect",
+    "effective_role",
     "upsert_pull",
 ]

@@ -23,6 +23,17 @@ class PullRequest:
     merged: bool
     labels: tuple[str, ...]
     merge_commit_sha: str | None = None
+    # The repository the head branch lives in (`owner/name`; None when unknown or deleted) and
+    # the one the pull request targets: they differ for a pull request from a fork.
+    head_repo: str | None = None
+    base_repo: str | None = None
+
+    @property
+    def from_fork(self) -> bool:
+        """Whether the head is not a branch of the base repository (a deleted fork counts)."""
+        if self.base_repo is None:
+            return False
+        return self.head_repo is None or self.head_repo.lower() != self.base_repo.lower()
 
 
 @dataclass(frozen=True)
@@ -30,6 +41,33 @@ class Comment:
     id: int
     body: str
     url: str
+
+
+@dataclass(frozen=True)
+class Deployment:
+    id: int
+    sha: str
+    environment: str
+    url: str
+
+
+Role = Literal["none", "read", "triage", "write", "maintain", "admin"]
+ROLES: tuple[Role, ...] = ("none", "read", "triage", "write", "maintain", "admin")
+
+
+def effective_role(permission: str, role_name: str | None) -> Role:
+    """A collaborator's role from GitHub's permission answer.
+
+    `permission` only knows admin, write, read and none (triage reads as read, maintain as
+    write); `role_name` carries the real role. A custom role name falls back to `permission`.
+    """
+    for role in ROLES:
+        if role_name == role:
+            return role
+    for role in ROLES:
+        if permission == role:
+            return role
+    return "none"
 
 
 class Forge(Protocol):
@@ -73,6 +111,28 @@ class Forge(Protocol):
 
     def set_status(
         self, sha: str, *, state: str, context: str, description: str, target_url: str | None
+    ) -> None: ...
+
+    def role_of(self, login: str) -> Role:
+        """`login`'s role on the repository ("none" when not a collaborator)."""
+        ...
+
+    def react_to_comment(self, comment_id: int, content: str) -> None: ...
+
+    def create_deployment(
+        self, *, ref: str, environment: str, description: str, transient: bool
+    ) -> Deployment:
+        """A deployment of `ref` that merges nothing and requires no status checks."""
+        ...
+
+    def set_deployment_status(
+        self,
+        deployment_id: int,
+        *,
+        state: str,
+        description: str,
+        environment_url: str | None = None,
+        log_url: str | None = None,
     ) -> None: ...
 
 

@@ -6,13 +6,14 @@ import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, ParamSpec, TypeVar
+from urllib.parse import quote
 
 from github import Auth, Github, GithubException, GithubRetry
 from github.PullRequest import PullRequest as GhPull
 
 from gitops_release import proc
 from gitops_release.errors import GitHubError
-from gitops_release.github.forge import Comment, PullRequest
+from gitops_release.github.forge import Comment, Deployment, PullRequest, Role, effective_role
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -134,6 +135,8 @@ def _pull(pr: GhPull) -> PullRequest:
         merged=bool(pr.merged),
         labels=tuple(label.name for label in pr.labels),
         merge_commit_sha=pr.merge_commit_sha,
+        head_repo=None if pr.head.repo is None else pr.head.repo.full_name,
+        base_repo=None if pr.base.repo is None else pr.base.repo.full_name,
     )
 
 
@@ -260,3 +263,52 @@ class GitHubForge:
         if target_url:
             kwargs["target_url"] = target_url
         self._repo.get_commit(sha).create_status(**kwargs)
+
+    @_errors("read a collaborator's permission")
+    def role_of(self, login: str) -> Role:
+        # One request for both fields (PyGithub reads each with its own request).
+        url = f"{self._repo.url}/collaborators/{quote(login, safe='')}/permission"
+        try:
+            _, data = self._client.requester.requestJsonAndCheck("GET", url)
+        except GithubException as exc:
+            if exc.status == 404:  # not a user GitHub knows: no role at all
+                return "none"
+            raise
+        return effective_role(str(data.get("permission") or ""), data.get("role_name"))
+
+    @_errors("react to the comment")
+    def react_to_comment(self, comment_id: int, content: str) -> None:
+        url = f"{self._repo.url}/issues/comments/{comment_id}/reactions"
+        self._client.requester.requestJsonAndCheck("POST", url, input={"content": content})
+
+    @_errors("create a deployment")
+    def create_deployment(
+        self, *, ref: str, environment: str, description: str, transient: bool
+    ) -> Deployment:
+        made = self._repo.create_deployment(
+            ref=ref,
+            environment=environment,
+            description=description[:140],
+            auto_merge=False,
+            required_contexts=[],
+            transient_environment=transient,
+        )
+        return Deployment(made.id, made.sha, made.environment, made.url)
+
+    @_errors("set a deployment status")
+    def set_deployment_status(
+        self,
+        deployment_id: int,
+        *,
+        state: str,
+        description: str,
+        environment_url: str | None = None,
+        log_url: str | None = None,
+    ) -> None:
+        body: dict[str, Any] = {"state": state, "description": description[:140]}
+        if environment_url:
+            body["environment_url"] = environment_url
+        if log_url:
+            body["log_url"] = log_url
+        url = f"{self._repo.url}/deployments/{deployment_id}/statuses"
+        self._client.requester.requestJsonAndCheck("POST", url, input=body)
