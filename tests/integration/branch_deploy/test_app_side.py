@@ -9,13 +9,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import click
 import pytest
 
-from gitops_release import cli as cli_module
-from gitops_release.commands.branch_deploy_app import parse_cmd, report_cmd
 from gitops_release.flows.branch_report import MARKER
 from gitops_release.testing import FakeGitHub, Token
+from tests.app_cli import use_app_commands
 from tests.conftest import RunCli
 from tests.integration.conftest import git, make_source_repo
 
@@ -48,12 +46,7 @@ class App:
 
 @pytest.fixture
 def app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
-    root = click.Group("gitops-release")
-    group = click.Group("branch-deploy")
-    group.add_command(parse_cmd)
-    group.add_command(report_cmd)
-    root.add_command(group)
-    monkeypatch.setattr(cli_module, "cli", root)
+    use_app_commands(monkeypatch)
     monkeypatch.setenv("GITHUB_TOKEN", TOKEN)
     source = make_source_repo(tmp_path / "src", {"app.py": "print(1)\n"}, develop=False)
     git("checkout", "-q", "-b", "feature", cwd=source)

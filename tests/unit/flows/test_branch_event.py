@@ -6,13 +6,11 @@ import json
 from pathlib import Path
 from typing import Any
 
-import click
 import pytest
 
-from gitops_release import cli as cli_module
-from gitops_release.commands.branch_deploy_app import parse_cmd, report_cmd
 from gitops_release.errors import UsageError
 from gitops_release.flows.branch_event import load_event, read_event
+from tests.app_cli import use_app_commands
 from tests.conftest import RunCli
 
 REPO = {"full_name": "acme/web"}
@@ -139,13 +137,7 @@ def test_malformed_event_files(tmp_path: Path) -> None:
 
 @pytest.fixture
 def app_cli(monkeypatch: pytest.MonkeyPatch) -> None:
-    """`gitops-release branch-deploy parse|report` on a throwaway command tree."""
-    root = click.Group("gitops-release")
-    group = click.Group("branch-deploy")
-    group.add_command(parse_cmd)
-    group.add_command(report_cmd)
-    root.add_command(group)
-    monkeypatch.setattr(cli_module, "cli", root)
+    use_app_commands(monkeypatch)
 
 
 @pytest.mark.usefixtures("app_cli")
