@@ -1,4 +1,5 @@
-"""`gitops-release branch-deploy deploy|undeploy|expire`."""
+"""`gitops-release branch-deploy`: `deploy`, `undeploy`, `expire` (the manifest repository's side),
+and `parse`, `report` (the app repository's side, in `branch_deploy_app`)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import click
 
 from gitops_release import actions_io
 from gitops_release.commands import common
+from gitops_release.commands.branch_deploy_app import parse_cmd, report_cmd
 from gitops_release.errors import ExitCode, UsageError
 from gitops_release.reporting.jsondoc import dumps
 
@@ -190,3 +192,7 @@ def expire_cmd(
             or "nothing expired"
         )
     actions_io.set_outputs({"expired": str(len(items))})
+
+
+branch_deploy_cmd.add_command(parse_cmd)
+branch_deploy_cmd.add_command(report_cmd)

@@ -22,6 +22,7 @@ from gitops_release.errors import ConfigError, GitError
 from gitops_release.gates import GateReport
 from gitops_release.git import Git, credentials_for
 from gitops_release.github import Comment, Forge, PullRequest
+from gitops_release.github.sticky import upsert_sticky
 from gitops_release.render.revisions import merge_result
 from gitops_release.reporting import gates as reporters
 from gitops_release.reporting.diff.markdown import MARKER, build_comment, build_job_summary
@@ -176,10 +177,6 @@ def _stable(body: str) -> str:
 
 def publish_comment(forge: Forge, number: int, body: str) -> tuple[CommentAction, Comment]:
     """Create or edit the one comment carrying our marker; leave it alone when unchanged."""
-    mine = [c for c in forge.list_comments(number) if c.body.startswith(MARKER)]
-    if not mine:
-        return "created", forge.create_comment(number, body)
-    current = mine[0]
-    if _stable(current.body) == _stable(body):
-        return "unchanged", current
-    return "updated", forge.update_comment(number, current.id, body)
+    return upsert_sticky(
+        forge, number, body, marker=MARKER, same=lambda old, new: _stable(old) == _stable(new)
+    )

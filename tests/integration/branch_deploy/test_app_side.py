@@ -13,7 +13,6 @@ import pytest
 
 from gitops_release.flows.branch_report import MARKER
 from gitops_release.testing import FakeGitHub, Token
-from tests.app_cli import use_app_commands
 from tests.conftest import RunCli
 from tests.integration.conftest import git, make_source_repo
 
@@ -46,7 +45,6 @@ class App:
 
 @pytest.fixture
 def app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
-    use_app_commands(monkeypatch)
     monkeypatch.setenv("GITHUB_TOKEN", TOKEN)
     source = make_source_repo(tmp_path / "src", {"app.py": "print(1)\n"}, develop=False)
     git("checkout", "-q", "-b", "feature", cwd=source)

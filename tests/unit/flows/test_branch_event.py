@@ -10,7 +10,6 @@ import pytest
 
 from gitops_release.errors import UsageError
 from gitops_release.flows.branch_event import load_event, read_event
-from tests.app_cli import use_app_commands
 from tests.conftest import RunCli
 
 REPO = {"full_name": "acme/web"}
@@ -135,12 +134,6 @@ def test_malformed_event_files(tmp_path: Path) -> None:
         read_event(load_event(path), "issue_comment", source=str(path))
 
 
-@pytest.fixture
-def app_cli(monkeypatch: pytest.MonkeyPatch) -> None:
-    use_app_commands(monkeypatch)
-
-
-@pytest.mark.usefixtures("app_cli")
 def test_cli_without_api_calls(tmp_path: Path, run_cli: RunCli) -> None:
     event = write(tmp_path, comment_event("/deploy", action="edited"))
     result = run_cli(
@@ -160,7 +153,6 @@ def test_cli_without_api_calls(tmp_path: Path, run_cli: RunCli) -> None:
     }
 
 
-@pytest.mark.usefixtures("app_cli")
 def test_cli_malformed_event_exits_2(tmp_path: Path, run_cli: RunCli) -> None:
     broken = tmp_path / "event.json"
     broken.write_text("nope", encoding="utf-8")
@@ -171,7 +163,6 @@ def test_cli_malformed_event_exits_2(tmp_path: Path, run_cli: RunCli) -> None:
     assert "event.json is not valid JSON" in result.output
 
 
-@pytest.mark.usefixtures("app_cli")
 def test_cli_writes_step_outputs(
     tmp_path: Path, run_cli: RunCli, monkeypatch: pytest.MonkeyPatch
 ) -> None:
