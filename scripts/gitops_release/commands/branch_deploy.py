@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import sys
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -15,6 +15,10 @@ from gitops_release.commands import common
 from gitops_release.commands.branch_deploy_app import parse_cmd, report_cmd
 from gitops_release.errors import ExitCode, UsageError
 from gitops_release.reporting.jsondoc import dumps
+
+if TYPE_CHECKING:  # names for annotations: the flows are imported when a command runs
+    from gitops_release.flows.branch_deploy import BranchDeploy
+    from gitops_release.github import Forge
 
 
 @click.group("branch-deploy")
@@ -53,6 +57,31 @@ def _ttl(value: str | None) -> int | None:
     return parse_duration(value)
 
 
+def _manifest(
+    manifest_repo: str, api_url: str | None, git_url: str | None, token_env: str
+) -> tuple[str, str, str, Forge]:
+    """The manifest repository's name, clone URL, token and client, from the GitHub options."""
+    from gitops_release.github import connect  # noqa: PLC0415
+
+    repo = common.repo_name(manifest_repo)
+    secret = common.token(token_env)
+    forge = connect(common.api_url(api_url), secret, repo)
+    return repo, common.git_url(git_url, repo, api_url), secret, forge
+
+
+def _target(
+    manifest: tuple[str, str, str, Forge],
+    env: str,
+    source_repo: str | None,
+    source_pr: int,
+    app: str | None,
+) -> BranchDeploy:
+    from gitops_release.flows.branch_deploy import BranchDeploy  # noqa: PLC0415
+
+    repo, url, secret, _ = manifest
+    return BranchDeploy(repo, url, env, _source(source_repo), source_pr, app, token=secret)
+
+
 def _emit(data: dict[str, Any], *, as_json: bool, text: str) -> None:
     actions_io.set_outputs({k: "" if v is None else str(v) for k, v in data.items()})
     click.echo(dumps(data) if as_json else text)
@@ -84,21 +113,16 @@ def deploy_cmd(
     as_json: bool,
 ) -> None:
     """Put a pull request's image on an environment, locked to that pull request."""
-    from gitops_release.flows.branch_deploy import BranchDeploy, DeployRequest, deploy  # noqa: PLC0415
-    from gitops_release.github import connect  # noqa: PLC0415
+    from gitops_release.flows.branch_deploy import DeployRequest, deploy  # noqa: PLC0415
     from gitops_release.image import parse  # noqa: PLC0415
     from gitops_release.locks import iso  # noqa: PLC0415
 
-    repo = common.repo_name(manifest_repo)
-    secret = common.token(token_env)
-    target = BranchDeploy(
-        repo, common.git_url(git_url, repo, api_url), env, _source(source_repo), source_pr,
-        app, token=secret,
-    )  # fmt: skip
+    manifest = _manifest(manifest_repo, api_url, git_url, token_env)
+    target = _target(manifest, env, source_repo, source_pr, app)
     request = DeployRequest(
         target, parse(image_ref), actor or os.environ.get("GITHUB_ACTOR", ""), _ttl(ttl)
     )
-    result = deploy(request, connect(common.api_url(api_url), secret, repo))
+    result = deploy(request, manifest[3])
     data = {
         "action": result.action,
         "environment": result.environment,
@@ -137,16 +161,11 @@ def undeploy_cmd(
     as_json: bool,
 ) -> None:
     """Give the environment back: the image from before (or a newer mainline one)."""
-    from gitops_release.flows.branch_deploy import BranchDeploy, undeploy  # noqa: PLC0415
-    from gitops_release.github import connect  # noqa: PLC0415
+    from gitops_release.flows.branch_deploy import undeploy  # noqa: PLC0415
 
-    repo = common.repo_name(manifest_repo)
-    secret = common.token(token_env)
-    target = BranchDeploy(
-        repo, common.git_url(git_url, repo, api_url), env, _source(source_repo), source_pr,
-        app, token=secret,
-    )  # fmt: skip
-    result = undeploy(target, connect(common.api_url(api_url), secret, repo), reason=reason)
+    manifest = _manifest(manifest_repo, api_url, git_url, token_env)
+    target = _target(manifest, env, source_repo, source_pr, app)
+    result = undeploy(target, manifest[3], reason=reason)
     data = {"action": result.action, "image": result.image}
     text = f"{result.action}: {result.environment} {result.app}" + (
         f" runs {result.image} again" if result.image else f" ({result.reason})"
@@ -169,14 +188,9 @@ def expire_cmd(
 ) -> None:
     """Give back every environment whose branch deploy has expired (run on a schedule)."""
     from gitops_release.flows.branch_deploy import expire  # noqa: PLC0415
-    from gitops_release.github import connect  # noqa: PLC0415
 
-    repo = common.repo_name(manifest_repo)
-    secret = common.token(token_env)
-    expired = expire(
-        repo, common.git_url(git_url, repo, api_url),
-        connect(common.api_url(api_url), secret, repo), now=_time(now, "--now"), token=secret,
-    )  # fmt: skip
+    repo, url, secret, forge = _manifest(manifest_repo, api_url, git_url, token_env)
+    expired = expire(repo, url, forge, now=_time(now, "--now"), token=secret)
     items = [
         {"environment": e.environment, "app": e.app, "held_by": e.held_by, "image": e.image}
         for e in expired
