@@ -3,7 +3,8 @@ tree listings, blob contents, the working tree's file list, temporary `git workt
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import tempfile
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from gitops_release.git.base import GitBase
@@ -42,6 +43,19 @@ class ObjectOps(GitBase):
             raw.decode("utf-8", errors="surrogateescape") for raw in listing.stdout.split(b"\0")
         )
         return [p for p in paths if p]
+
+    def export_files(self, commit: str, paths: Sequence[str], dest: Path) -> None:
+        """Write `paths` of `commit` under `dest` (git's own checkout code, a throwaway index):
+        nothing is registered in the repository and its index is not touched."""
+        with tempfile.TemporaryDirectory(prefix="gitops-release-index-") as scratch:
+            env = {"GIT_INDEX_FILE": str(Path(scratch) / "index"), "GIT_LFS_SKIP_SMUDGE": "1"}
+            summary = f"could not write the files of {commit[:12]}"
+            self._run("read-tree", commit, extra_env=env, timeout=WORKTREE_TIMEOUT, summary=summary)
+            self._run(
+                f"--work-tree={dest}", "checkout-index", "-z", "--stdin",
+                input="\0".join(paths).encode(), extra_env=env, timeout=WORKTREE_TIMEOUT,
+                summary=summary,
+            )  # fmt: skip
 
     def common_dir(self) -> Path:
         """The repository's git directory shared by all its worktrees."""

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from gitops_release.config.model import DEFAULT_RENDER_TIMEOUT
 from gitops_release.diff.secrets import redact_text
+from gitops_release.git import Git
 from gitops_release.render.discover import ConfigRoots, RepoIndex, config_at
 from gitops_release.render.materialize import materialize, scratch_directory
 from gitops_release.render.model import RenderRoot
@@ -56,7 +57,9 @@ def render_revision(
     roots = select_roots(index, keys)
     limit = timeout or (config.render_timeout if config else DEFAULT_RENDER_TIMEOUT)
     with scratch_directory() as scratch:
-        checkout = materialize(tree, checkout_paths(roots), scratch / "render")
+        checkout = materialize(
+            tree, checkout_paths(roots), scratch / "render", git=Git(repo), commit=commit
+        )
         rendered = render_roots(checkout, roots, timeout=limit, scratch=scratch, workers=workers)
     return SnapshotRender(commit, roots, rendered)
 
@@ -92,7 +95,9 @@ def render_commits(
 
         def checkout(revision: Revision) -> RenderJob:
             tree = revision.tree or tree_from_git(repo, revision.commit, store=store)
-            path = materialize(tree, checkout_paths(revision.roots), scratch / revision.label)
+            paths = checkout_paths(revision.roots)
+            dest = scratch / revision.label
+            path = materialize(tree, paths, dest, git=Git(repo), commit=revision.commit)
             return RenderJob(revision.label, path, revision.roots)
 
         if len(wanted) == 1:

@@ -1,10 +1,11 @@
 """Write the files a render needs from a snapshot into a scratch directory.
 
-The files come from the snapshot's blob store (for a git revision: the object database, through
-the `git cat-file --batch` that discovery already ran), so rendering a revision needs no
-`git worktree`: nothing is registered in the user's repository, and an interrupted run leaves
-nothing behind there. Symbolic links are written as links with the text git records; whether
-their targets stay inside the repository is checked on disk before any renderer starts
+A few files come from the snapshot's blob store (for a git revision: the `git cat-file --batch`
+that discovery already ran); many are written by git's own checkout code through a throwaway
+index. Either way rendering a revision needs no `git worktree`: nothing is registered in the
+user's repository, its index is not touched, and an interrupted run leaves nothing behind
+there. Symbolic links are written as links with the text git records; whether their targets
+stay inside the repository is checked on disk before any renderer starts
 (`confine.escaping_links`).
 """
 
@@ -18,10 +19,13 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from gitops_release.errors import RenderError
+from gitops_release.git import Git
 from gitops_release.render.tree import Tree
 
 SCRATCH_PREFIX = "gitops-release-"
 _PARTS = frozenset({"", ".", ".."})
+# Below this, writing the blobs discovery already read beats starting two git processes.
+_MANY_FILES = 200
 
 
 @contextmanager
@@ -34,11 +38,20 @@ def scratch_directory() -> Iterator[Path]:
         shutil.rmtree(scratch, ignore_errors=True)
 
 
-def materialize(tree: Tree, paths: Iterable[str], dest: Path) -> Path:
-    """Write `paths` of `tree` (files, and everything below directories) under `dest`."""
+def materialize(
+    tree: Tree, paths: Iterable[str], dest: Path, *, git: Git | None = None, commit: str = ""
+) -> Path:
+    """Write `paths` of `tree` (files, and everything below directories) under `dest`.
+
+    With `git` and `commit` (the tree's revision), many files are written by git itself
+    (`Git.export_files`, about twice as fast per file); a few from the blobs already read.
+    """
     wanted = _files(tree, paths)
-    blobs = tree.store.contents({tree.files[p] for p in wanted})
     dest.mkdir(parents=True, exist_ok=True)
+    if git is not None and commit and len(wanted) > _MANY_FILES:
+        git.export_files(commit, sorted(wanted), dest)
+        return dest
+    blobs = tree.store.contents({tree.files[p] for p in wanted})
     made: set[Path] = {dest}
     for path in sorted(wanted):
         blob = tree.files[path]

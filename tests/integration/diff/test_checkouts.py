@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from gitops_release.errors import RenderError
+from gitops_release.git import Git
 from gitops_release.render.checkout import render_directory, render_revision, write_rendered
 from gitops_release.render.materialize import materialize
 from gitops_release.render.tree import GitBlobStore, MemoryBlobStore, Tree, tree_from_git
@@ -94,3 +95,25 @@ def test_paths_leaving_the_directory_or_missing_blobs_are_refused(tmp_path: Path
     with pytest.raises(RenderError, match="app.yaml of abc123 is missing"):
         materialize(missing, ["app.yaml"], tmp_path / "out")
     assert not (tmp_path / "escape.yaml").exists()
+
+
+def test_many_files_are_written_by_git_with_the_same_bytes(tmp_path: Path) -> None:
+    repo = apps_repo(tmp_path / "repo")
+    for i in range(250):
+        (repo / f"many/f{i:03}.yaml").parent.mkdir(exist_ok=True)
+        (repo / f"many/f{i:03}.yaml").write_text(f"n: {i}\n", encoding="utf-8")
+    (repo / "many/link").symlink_to("f001.yaml")
+    git(repo, "add", "-A")
+    git(repo, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "many")
+    commit = git(repo, "rev-parse", "HEAD")
+    index = (repo / ".git/index").read_bytes()
+    tree = tree_from_git(repo, commit, store=GitBlobStore(repo))
+    by_git = materialize(tree, ["many"], tmp_path / "git", git=Git(repo), commit=commit)
+    by_blobs = materialize(tree, ["many"], tmp_path / "blobs")
+    listing = sorted(p.relative_to(by_git).as_posix() for p in by_git.rglob("*"))
+    assert listing == sorted(p.relative_to(by_blobs).as_posix() for p in by_blobs.rglob("*"))
+    assert len(listing) == 252  # the directory, 250 files and the link
+    assert (by_git / "many/f249.yaml").read_text() == "n: 249\n"
+    assert (by_git / "many/link").readlink() == Path("f001.yaml")
+    assert (repo / ".git/index").read_bytes() == index
+    assert git(repo, "worktree", "list", "--porcelain").count("worktree ") == 1
