@@ -195,3 +195,19 @@ def pull_request_event(
         "sender": rest(api_url, token, "/user"),
     }
     return conform(payload, f"pull_request${action}")
+
+
+def issue_comment_event(
+    api_url: str, token: str, repo: str, number: int, comment_id: int
+) -> dict[str, Any]:
+    """A comment `comment_id` just created on pull request `number` (`issue.pull_request` set,
+    as GitHub sends it for pull requests)."""
+    comment = rest(api_url, token, f"/repos/{repo}/issues/comments/{comment_id}")
+    payload = {
+        "action": "created",
+        "issue": rest(api_url, token, f"/repos/{repo}/issues/{number}"),
+        "comment": comment,
+        "repository": rest(api_url, token, f"/repos/{repo}"),
+        "sender": comment["user"],
+    }
+    return conform(payload, "issue_comment$created")

@@ -234,7 +234,8 @@ def third_party_pins() -> set[tuple[str, str]]:
 
     act prepares every action of a job before running it, even those behind a false `if:`;
     with no network the ones these tests never run (registry login, binary cache) are stubbed.
-    `actions/checkout` is handled by act itself (it copies the work tree).
+    `actions/checkout` is handled by act itself (it copies the work tree) unless it is given a
+    `ref:`; then a stand-in fetches that ref from the emulator (`write_checkout`).
     """
     files = [REPO_ROOT / "action.yml", *REPO_ROOT.glob("actions/*/action.yml")]
     files += REPO_ROOT.glob(".github/workflows/*.yml")
@@ -255,6 +256,55 @@ def write_stub(path: Path, repo: str) -> Path:
         f"    - run: echo '{repo} is not available offline' >&2; exit 1\n      shell: bash\n",
         encoding="utf-8",
     )
+    return path
+
+
+CHECKOUT_STAND_IN = """\
+name: actions/checkout (offline stand-in)
+description: >-
+  What actions/checkout does for this repository with `ref:`, from $GITHUB_SERVER_URL (act
+  replaces only a checkout without `ref:` by a copy of the work tree).
+inputs:
+  ref: {description: Commit, branch or tag., required: false, default: ""}
+  repository: {description: OWNER/NAME., required: false, default: ""}
+  token: {description: Token to fetch with., required: false, default: "${{ github.token }}"}
+  persist-credentials: {description: Keep the token in git config., required: false, default: "true"}
+runs:
+  using: composite
+  steps:
+    - shell: bash
+      env:
+        REF: ${{ inputs.ref }}
+        REPOSITORY: ${{ inputs.repository || github.repository }}
+        TOKEN: ${{ inputs.token }}
+        PERSIST: ${{ inputs.persist-credentials }}
+      run: |
+        set -euo pipefail
+        cd "$GITHUB_WORKSPACE"
+        find . -mindepth 1 -delete
+        git init -q .
+        git remote add origin "$GITHUB_SERVER_URL/$REPOSITORY.git"
+        auth="AUTHORIZATION: basic $(printf 'x-access-token:%s' "$TOKEN" | base64 -w0)"
+        git -c http.extraheader="$auth" fetch -q --depth=1 origin "${REF:-$GITHUB_SHA}"
+        git checkout -q --detach FETCH_HEAD
+        if [ "$PERSIST" = true ]; then git config http.extraheader "$auth"; fi
+"""
+
+
+def checkout_pins() -> set[str]:
+    """The SHAs our workflows pin `actions/checkout` to."""
+    files = [*REPO_ROOT.glob(".github/workflows/*.yml"), *REPO_ROOT.glob("actions/*/action.yml")]
+    return {
+        sha
+        for path in files
+        for repo, sha in _PINNED.findall(path.read_text(encoding="utf-8"))
+        if repo == "actions/checkout"
+    }
+
+
+def write_checkout(path: Path) -> Path:
+    path.mkdir(parents=True, exist_ok=True)
+    (path / "action.yml").write_text(CHECKOUT_STAND_IN, encoding="utf-8")
     return path
 
 
@@ -280,6 +330,10 @@ class ActResult:
 
     def job_results(self) -> dict[str, str]:
         return {str(e["job"]): str(e["jobResult"]) for e in self.events if "jobResult" in e}
+
+    def job_ids(self) -> dict[str, str]:
+        """Result by job id (`caller/job` for a called workflow's jobs); job names may repeat."""
+        return {str(e["jobID"]): str(e["jobResult"]) for e in self.events if "jobResult" in e}
 
     def text(self) -> str:
         """The run's log lines, for failure messages."""
@@ -338,6 +392,9 @@ class Act:
         for action, sha in sorted(third_party_pins()):
             stub = write_stub(self.stubs / action, action)
             args += ["--local-repository", f"{action}@{sha}={stub}"]
+        for sha in sorted(checkout_pins()):  # only a checkout with `ref:` gets here
+            stand_in = write_checkout(self.stubs / "actions/checkout")
+            args += ["--local-repository", f"actions/checkout@{sha}={stand_in}"]
         for name, value in (secrets or {}).items():
             args += ["-s", f"{name}={value}"]
         env = {**self.env, "HOME": str(self.home), "GIT_PAGER": "cat"}

@@ -44,6 +44,31 @@ jobs:
     secrets: {{manifest-token: "${{{{ secrets.MANIFEST_TOKEN }}}}"}}
 """
 
+STARTER_WITH = 'with: {image: "ghcr.io/${{ github.repository }}", manifest-repo: acme/manifests}'
+BRANCH_DEPLOY_WITH = (
+    "with: {{image: {registry}/acme/web, manifest-repo: acme/manifests, builder: buildah,"
+    " registry-login: false, tls-verify: false}}"
+)
+FEATURE_BRANCH = "feature-x"
+COMMENTER = "alice"  # write on the app repo: may /deploy
+BRANCH_DEPLOY_CONFIG = "branch_deploy:\n  environments: [staging]\n  ttl: 8h\n"
+
+
+def branch_deploy_workflow(registry: Registry) -> str:
+    """The starter workflow (workflows/branch-deploy.yml) with a local registry and buildah,
+    and without its `cache-mode: none`: act's workflow schema predates that key and rejects
+    the file (act runs without a cache server here, so there is no cache to keep out anyway)."""
+    starter = (REPO_ROOT / "workflows" / "branch-deploy.yml").read_text(encoding="utf-8")
+    lines = starter.splitlines(keepends=True)
+    cache_mode = [line for line in lines if line.strip().startswith("cache-mode: none")]
+    if STARTER_WITH not in starter or len(cache_mode) != 1:
+        raise AssertionError(
+            f"workflows/branch-deploy.yml no longer has {STARTER_WITH!r} and one cache-mode"
+        )
+    adapted = "".join(line for line in lines if line not in cache_mode)
+    return adapted.replace(STARTER_WITH, BRANCH_DEPLOY_WITH.format(registry=registry.host))
+
+
 DEPLOYMENT = """\
 apiVersion: apps/v1
 kind: Deployment
@@ -104,7 +129,7 @@ customChecks:
 """
 
 
-def manifest_files(registry: Registry) -> dict[str, str]:
+def manifest_files(registry: Registry, *, branch_deploys: bool = False) -> dict[str, str]:
     image = f"{registry.host}/acme/web"
     overlay = (
         "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n"
@@ -123,6 +148,7 @@ def manifest_files(registry: Registry) -> dict[str, str]:
             "      - kustomize: apps/web/overlays/production\n        environments: [production]\n"
             "gates:\n  kubernetes_version: v1.30\n  polaris_config: policy/polaris.yaml\n"
             "promote:\n  exclude: ['**/staging/**']\n"
+            + (BRANCH_DEPLOY_CONFIG if branch_deploys else "")
         ),
         "policy/polaris.yaml": POLARIS.format(registry_re=registry.host.replace(".", r"\.")),
         "apps/web/base/kustomization.yaml": (
@@ -158,30 +184,47 @@ class World:
 
     # -- setup ---------------------------------------------------------------------------------
     @classmethod
-    def create(cls, github: FakeGitHub, act: Act, registry: Registry, root: Path) -> World:
+    def create(
+        cls,
+        github: FakeGitHub,
+        act: Act,
+        registry: Registry,
+        root: Path,
+        *,
+        branch_deploys: bool = False,
+    ) -> World:
+        """The two repositories; with `branch_deploys`, also the app's branch-deploy workflow,
+        `branch_deploy:` in the manifest config and a branch `feature-x` in the app repo."""
         github.add_token(APP_TOKEN, Token("app-ci", repos=(APP,)))
         github.add_token(MANIFEST_TOKEN, Token("release-bot", repos=(MANIFESTS,), admin=False))
         github.add_token(MANIFEST_JOB_TOKEN, Token("manifest-ci", repos=(MANIFESTS,)))
         seed = root / "manifest-seed"
-        write(seed, manifest_files(registry))
+        write(seed, manifest_files(registry, branch_deploys=branch_deploys))
         git("init", "-q", "-b", PRODUCTION_BRANCH, cwd=seed)
         git("add", "-A", cwd=seed)
         git("commit", "-q", "-m", "initial manifests", cwd=seed)
         git("branch", STAGING_BRANCH, cwd=seed)
         github.create_repo(MANIFESTS, source=seed)
         app = root / "web"
-        write(
-            app,
-            {
-                "Dockerfile": "FROM scratch\nCOPY hello.txt /hello.txt\n",
-                "hello.txt": "hello from acme/web\n",
-                ".github/workflows/release.yml": APP_WORKFLOW.format(registry=registry.host),
-            },
-        )
+        files = {
+            "Dockerfile": "FROM scratch\nCOPY hello.txt /hello.txt\n",
+            "hello.txt": "hello from acme/web\n",
+            ".github/workflows/release.yml": APP_WORKFLOW.format(registry=registry.host),
+        }
+        if branch_deploys:
+            files[".github/workflows/branch-deploy.yml"] = branch_deploy_workflow(registry)
+        write(app, files)
         git("init", "-q", "-b", "master", cwd=app)
         git("add", "-A", cwd=app)
         git("commit", "-q", "-m", "web: first release", cwd=app)
+        if branch_deploys:
+            git("switch", "-q", "-c", FEATURE_BRANCH, cwd=app)
+            write(app, {"hello.txt": "hello from feature-x\n"})
+            git("commit", "-q", "-am", "web: try feature x", cwd=app)
+            git("switch", "-q", "master", cwd=app)  # issue_comment runs the default branch's
         github.create_repo(APP, source=app)
+        if branch_deploys:
+            github.set_permission(APP, COMMENTER, "write")
         # act derives the repository name from origin; nothing is fetched from it.
         git("remote", "add", "origin", f"https://github.com/{APP}.git", cwd=app)
         return cls(github, act, registry, root, app)
@@ -208,6 +251,37 @@ class World:
             payload,
             secrets={"GITHUB_TOKEN": APP_TOKEN, "MANIFEST_TOKEN": MANIFEST_TOKEN},
         )
+
+    def open_app_pull(self, branch: str = FEATURE_BRANCH) -> int:
+        """`branch` → master in the app repo, opened by the commenter; a branch other than
+        `feature-x` is made from master with one change and pushed first."""
+        if branch != FEATURE_BRANCH:
+            git("switch", "-q", "-c", branch, "master", cwd=self.app)
+            write(self.app, {"hello.txt": f"hello from {branch}\n"})
+            git("commit", "-q", "-am", f"web: try {branch}", cwd=self.app)
+            git("push", "-q", self.github.clone_url(APP, APP_TOKEN), branch, cwd=self.app)
+            git("switch", "-q", "master", cwd=self.app)
+        return self.github.open_pull(
+            APP, head=branch, base="master", title=f"web: {branch}", author=COMMENTER
+        )
+
+    def comment(self, number: int, body: str) -> tuple[int, ActResult]:
+        """The commenter comments `body` on app pull request `number`: the app repo's
+        workflows run for that `issue_comment`. Returns the comment's id and the run."""
+        comment_id = self.github.add_comment(APP, number, body, author=COMMENTER)
+        payload = events.issue_comment_event(
+            self.github.api_url, APP_TOKEN, APP, number, comment_id
+        )
+        run = self.act.run(
+            self.app,
+            "issue_comment",
+            payload,
+            secrets={"GITHUB_TOKEN": APP_TOKEN, "MANIFEST_TOKEN": MANIFEST_TOKEN},
+        )
+        return comment_id, run
+
+    def app_comments(self, number: int) -> tuple[str, ...]:
+        return self.github.comments(APP, number)
 
     def api(self, method: str, path: str, **kwargs: Any) -> Any:
         answer = requests.request(
