@@ -3,6 +3,7 @@ and `parse`, `report` (the app repository's side, in `branch_deploy_app`)."""
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from datetime import datetime
@@ -191,8 +192,16 @@ def expire_cmd(
 
     repo, url, secret, forge = _manifest(manifest_repo, api_url, git_url, token_env)
     expired = expire(repo, url, forge, now=_time(now, "--now"), token=secret)
-    items = [
-        {"environment": e.environment, "app": e.app, "held_by": e.held_by, "image": e.image}
+    items: list[dict[str, Any]] = [
+        {
+            "environment": e.environment,
+            "app": e.app,
+            "held_by": e.held_by,
+            "image": e.image,
+            # The holder's repository and pull request, for feedback on it.
+            "repo": e.held_by.rpartition("#")[0],
+            "pr": int(e.held_by.rpartition("#")[2]),
+        }
         for e in expired
     ]
     if as_json:
@@ -205,7 +214,8 @@ def expire_cmd(
             )
             or "nothing expired"
         )
-    actions_io.set_outputs({"expired": str(len(items))})
+    compact = json.dumps(items, separators=(",", ":"), ensure_ascii=False)
+    actions_io.set_outputs({"expired": str(len(items)), "expired_list": compact})
 
 
 branch_deploy_cmd.add_command(parse_cmd)

@@ -51,6 +51,19 @@ def test_deploy_locked_undeploy_expire(repo: ManifestRepo, run_cli: RunCli) -> N
     assert expired.exit_code == 0
     assert json.loads(expired.stdout) == {"expired": []}
 
+    assert deploy(7, "pr-7-def5678")[0] == 0
+    expired = run_cli(
+        "branch-deploy", "expire", *repo.cli_args(), "--now", "2099-01-01T00:00:00Z", "--json"
+    )
+    assert json.loads(expired.stdout) == {
+        "expired": [
+            {
+                "environment": "staging", "app": "web", "held_by": "acme/web#7",
+                "image": f"{WEB}:1.4.1", "repo": "acme/web", "pr": 7,
+            }
+        ]
+    }  # fmt: skip
+
 
 def test_bad_input_is_named(repo: ManifestRepo, run_cli: RunCli) -> None:
     result = run_cli("branch-deploy", "expire", *repo.cli_args(), "--now", "yesterday", "--json")
