@@ -9,9 +9,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
-
-from ruamel.yaml import YAML
-from ruamel.yaml.error import YAMLError
+from pathlib import Path
 
 from gitops_release.errors import ManifestError
 
@@ -71,6 +69,10 @@ class Lock:
 
 def parse_lock(env: str, app: str, text: str) -> Lock:
     """The lock in `text` (the file at `lock_path(env, app)`); a clear error when it is not one."""
+    # Imported here: formatting times (`iso`) must not load a YAML parser.
+    from ruamel.yaml import YAML  # noqa: PLC0415
+    from ruamel.yaml.error import YAMLError  # noqa: PLC0415
+
     where = lock_path(env, app)
     try:
         data = YAML(typ="safe", pure=True).load(text)
@@ -100,6 +102,14 @@ def parse_lock(env: str, app: str, text: str) -> Lock:
         raise ManifestError(
             f"{where}: {exc}", hint=f"fix or delete {where} (times are ISO 8601, UTC)"
         ) from None
+
+
+def read_lock(root: Path, env: str, app: str) -> Lock | None:
+    """The lock of (`env`, `app`) in a checkout at `root`, or None when there is none."""
+    path = root / lock_path(env, app)
+    if not path.is_file():
+        return None
+    return parse_lock(env, app, path.read_text(encoding="utf-8"))
 
 
 def iso(moment: datetime) -> str:

@@ -28,7 +28,7 @@ from gitops_release.errors import ConfigError, UsageError
 from gitops_release.git import BOT, Identity
 from gitops_release.github import Forge
 from gitops_release.image import ImageRef, parse
-from gitops_release.locks import LOCK_DIR, Lock, holder_of, lock_path, parse_lock
+from gitops_release.locks import LOCK_DIR, Lock, holder_of, lock_path, parse_lock, read_lock
 from gitops_release.steps.image_pr import config_and_base
 from gitops_release.steps.publish import PullSpec, publish, with_retries
 from gitops_release.steps.session import ManifestCheckout, open_checkout
@@ -222,13 +222,6 @@ def _checkout(session: ManifestCheckout, place: _Place, env: str) -> str:
     return base_sha
 
 
-def _lock_in(session: ManifestCheckout, env: str, app: str) -> Lock | None:
-    path = session.cwd / lock_path(env, app)
-    if not path.is_file():
-        return None
-    return parse_lock(env, app, path.read_text(encoding="utf-8"))
-
-
 def _running(session: ManifestCheckout, place: _Place, env: str) -> ImageRef:
     targets = targets_of(place.config, place.app, env)
     texts, resolved = read_targets(session.cwd, place.config, targets)
@@ -255,7 +248,7 @@ def _deploy_once(
 ) -> DeployResult | None:
     target, env, app = request.target, request.target.env, place.app.name
     base_sha = _checkout(session, place, env)
-    held = _lock_in(session, env, app)
+    held = read_lock(session.cwd, env, app)
     result = _deploy_result(env, app, request.image)
     if held is not None and held.holder != target.holder and not held.expired(now):
         reason = f"{env} is lent to {held.holder} until {held.expires_at:%Y-%m-%d %H:%M} UTC"
@@ -294,7 +287,7 @@ def _undeploy_once(
 ) -> UndeployResult | None:
     env, app = target.env, place.app.name
     base_sha = _checkout(session, place, env)
-    held = _lock_in(session, env, app)
+    held = read_lock(session.cwd, env, app)
     if held is None or held.holder != target.holder:
         why = f"{env} is not lent to {target.holder}" + (
             f" (it is lent to {held.holder})" if held else ""

@@ -23,7 +23,7 @@ from gitops_release.edit.model import Edit
 from gitops_release.git import BOT, Identity
 from gitops_release.github import PullRequest
 from gitops_release.image import ImageRef
-from gitops_release.locks import lock_path, parse_lock
+from gitops_release.locks import lock_path, read_lock
 from gitops_release.steps.image_pr_text import (
     Source,
     commit_message,
@@ -182,11 +182,8 @@ def _attempt(
 
 def _lent_to(session: ManifestCheckout, env: str, app: str) -> str | None:
     """The pull request `env` is lent to for `app` (a branch deploy's lock), if any."""
-    path = session.cwd / lock_path(env, app)
-    if not path.is_file():
-        return None
-    lock = parse_lock(env, app, path.read_text(encoding="utf-8"))
-    return None if lock.expired(datetime.now(UTC)) else lock.holder
+    lock = read_lock(session.cwd, env, app)
+    return None if lock is None or lock.expired(datetime.now(UTC)) else lock.holder
 
 
 def lent_note(env: str, holder: str) -> str:

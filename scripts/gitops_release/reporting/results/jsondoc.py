@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
+
+from gitops_release.locks import iso
 
 if TYPE_CHECKING:  # only names for annotations: a command imports just the flow it runs
     from gitops_release.flows.bump import BumpResult
@@ -133,6 +135,4 @@ def tags_json(result: TagsResult) -> dict[str, Any]:
 
 def iso_utc(moment: datetime | None) -> str | None:
     """A moment as `YYYY-MM-DDTHH:MM:SSZ` (UTC), the form tags and JSON use."""
-    if moment is None:
-        return None
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return None if moment is None else iso(moment)
