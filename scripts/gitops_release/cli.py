@@ -32,6 +32,7 @@ COMMANDS = {
     "check": ("check", "check_cmd"),
     "tags": ("tags", "tags_cmd"),
     "branch-deploy": ("branch_deploy", "branch_deploy_cmd"),
+    "preview-env": ("preview_env", "preview_env_cmd"),
     "demo": ("demo", "demo_cmd"),
 }
 

@@ -11,6 +11,9 @@ IMAGE = "Gitops-Release-Image"
 PREVIOUS = "Gitops-Release-Previous"
 SOURCE = "Gitops-Release-Source"
 BRANCH_DEPLOY = "Gitops-Release-Branch-Deploy"  # owner/repo#N: a pull request's image
+PREVIEW = "Gitops-Release-Preview"  # owner/repo#N: a preview environment (up or down)
+PREVIEW_APP = "Gitops-Release-Preview-App"
+PREVIEW_IMAGE = "Gitops-Release-Preview-Image"
 
 _TRAILER = re.compile(r"^([A-Za-z0-9][A-Za-z0-9-]*):\s*(.*)$")
 

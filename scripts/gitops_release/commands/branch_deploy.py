@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import os
 import sys
-from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -14,7 +13,7 @@ import click
 from gitops_release import actions_io
 from gitops_release.commands import common
 from gitops_release.commands.branch_deploy_app import parse_cmd, report_cmd
-from gitops_release.errors import ExitCode, UsageError
+from gitops_release.errors import ExitCode
 from gitops_release.reporting.jsondoc import dumps
 
 if TYPE_CHECKING:  # names for annotations: the flows are imported when a command runs
@@ -27,47 +26,12 @@ def branch_deploy_cmd() -> None:
     """Lend an environment to a pull request's image (`/deploy`), and give it back."""
 
 
-def _source(source_repo: str | None) -> str:
-    repo = source_repo or os.environ.get("GITHUB_REPOSITORY")
-    if not repo:
-        raise UsageError(
-            "branch deploys need the app repository: --source-repo OWNER/NAME",
-            hint="pass --source-repo (in GitHub Actions it defaults to $GITHUB_REPOSITORY)",
-        )
-    return repo
-
-
-def _time(value: str | None, option: str) -> datetime | None:
-    if value is None:
-        return None
-    from gitops_release.locks import parse_time  # noqa: PLC0415
-
-    try:
-        return parse_time(value)
-    except ValueError:
-        raise UsageError(
-            f"{option} '{value}' is not an ISO 8601 time", hint="e.g. 2026-12-02T18:00:00Z"
-        ) from None
-
-
 def _ttl(value: str | None) -> int | None:
     if value is None:
         return None
     from gitops_release.config.model import parse_duration  # noqa: PLC0415
 
     return parse_duration(value)
-
-
-def _manifest(
-    manifest_repo: str, api_url: str | None, git_url: str | None, token_env: str
-) -> tuple[str, str, str, Forge]:
-    """The manifest repository's name, clone URL, token and client, from the GitHub options."""
-    from gitops_release.github import connect  # noqa: PLC0415
-
-    repo = common.repo_name(manifest_repo)
-    secret = common.token(token_env)
-    forge = connect(common.api_url(api_url), secret, repo)
-    return repo, common.git_url(git_url, repo, api_url), secret, forge
 
 
 def _target(
@@ -80,7 +44,15 @@ def _target(
     from gitops_release.flows.branch_deploy import BranchDeploy  # noqa: PLC0415
 
     repo, url, secret, _ = manifest
-    return BranchDeploy(repo, url, env, _source(source_repo), source_pr, app, token=secret)
+    return BranchDeploy(
+        repo,
+        url,
+        env,
+        common.source_repo(source_repo, what="branch deploys"),
+        source_pr,
+        app,
+        token=secret,
+    )
 
 
 def _emit(data: dict[str, Any], *, as_json: bool, text: str) -> None:
@@ -118,7 +90,7 @@ def deploy_cmd(
     from gitops_release.image import parse  # noqa: PLC0415
     from gitops_release.locks import iso  # noqa: PLC0415
 
-    manifest = _manifest(manifest_repo, api_url, git_url, token_env)
+    manifest = common.manifest_client(manifest_repo, api_url, git_url, token_env)
     target = _target(manifest, env, source_repo, source_pr, app)
     request = DeployRequest(
         target, parse(image_ref), actor or os.environ.get("GITHUB_ACTOR", ""), _ttl(ttl)
@@ -164,7 +136,7 @@ def undeploy_cmd(
     """Give the environment back: the image from before (or a newer mainline one)."""
     from gitops_release.flows.branch_deploy import undeploy  # noqa: PLC0415
 
-    manifest = _manifest(manifest_repo, api_url, git_url, token_env)
+    manifest = common.manifest_client(manifest_repo, api_url, git_url, token_env)
     target = _target(manifest, env, source_repo, source_pr, app)
     result = undeploy(target, manifest[3], reason=reason)
     data = {"action": result.action, "image": result.image}
@@ -190,8 +162,8 @@ def expire_cmd(
     """Give back every environment whose branch deploy has expired (run on a schedule)."""
     from gitops_release.flows.branch_deploy import expire  # noqa: PLC0415
 
-    repo, url, secret, forge = _manifest(manifest_repo, api_url, git_url, token_env)
-    expired = expire(repo, url, forge, now=_time(now, "--now"), token=secret)
+    repo, url, secret, forge = common.manifest_client(manifest_repo, api_url, git_url, token_env)
+    expired = expire(repo, url, forge, now=common.iso_time(now, "--now"), token=secret)
     items: list[dict[str, Any]] = [
         {
             "environment": e.environment,

@@ -5,14 +5,18 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
 import click
 
 from gitops_release import actions_io, proc
 from gitops_release.errors import ConfigError, UsageError
+
+if TYPE_CHECKING:
+    from gitops_release.github import Forge
 
 F = TypeVar("F", bound=Callable[..., Any])
 _REPO = re.compile(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")
@@ -113,3 +117,42 @@ def existing_directory(path: Path, *, option: str = "--repo", what: str | None =
         f"{problem}: {path} (given as {option})",
         hint=f"pass {option} with the path of {what or 'a local checkout of the manifest repo'}",
     )
+
+
+def manifest_client(
+    manifest_repo: str, api: str | None, git: str | None, token_env: str
+) -> tuple[str, str, str, Forge]:
+    """The manifest repository's name, clone URL, token and client, from the GitHub options."""
+    from gitops_release.github import connect  # noqa: PLC0415
+
+    repo = repo_name(manifest_repo)
+    secret = token(token_env)
+    forge = connect(api_url(api), secret, repo)
+    return repo, git_url(git, repo, api), secret, forge
+
+
+def source_repo(value: str | None, *, what: str) -> str:
+    """--source-repo, else $GITHUB_REPOSITORY (the app repository a workflow runs in)."""
+    repo = value or os.environ.get("GITHUB_REPOSITORY")
+    if not repo:
+        raise UsageError(
+            f"{what} need the app repository: --source-repo OWNER/NAME",
+            hint="pass --source-repo (in GitHub Actions it defaults to $GITHUB_REPOSITORY)",
+        )
+    if not _REPO.match(repo):
+        raise UsageError(f"--source-repo '{repo}' is not OWNER/NAME", hint="e.g. acme/web")
+    return repo
+
+
+def iso_time(value: str | None, option: str) -> datetime | None:
+    """An ISO 8601 time option (e.g. --now), or None when not given."""
+    if value is None:
+        return None
+    from gitops_release.locks import parse_time  # noqa: PLC0415
+
+    try:
+        return parse_time(value)
+    except ValueError:
+        raise UsageError(
+            f"{option} '{value}' is not an ISO 8601 time", hint="e.g. 2026-12-02T18:00:00Z"
+        ) from None

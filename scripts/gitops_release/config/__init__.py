@@ -8,6 +8,7 @@ from gitops_release.config.model import (
     Config,
     Environment,
     GateSettings,
+    PreviewSettings,
     Target,
 )
 
@@ -18,6 +19,7 @@ __all__ = [
     "Config",
     "Environment",
     "GateSettings",
+    "PreviewSettings",
     "Target",
     "load_config",
     "load_config_text",

@@ -24,6 +24,7 @@ from gitops_release.config.model import (
     Config,
     Environment,
     GateSettings,
+    PreviewSettings,
     Target,
     TargetKind,
     parse_duration,
@@ -262,6 +263,7 @@ def _semantic_problems(data: dict[str, Any], root: Node, source: str) -> list[st
                 f"{source}:{_position(root, path)}: {_key_path(path)}: unknown environment "
                 f"'{env}' (defined: {', '.join(names)})"
             )
+    problems += _preview_problems(data, root, source)
     from gitops_release import image  # noqa: PLC0415  (the image grammar: only with a config)
 
     for app_name, app in data["apps"].items():
@@ -326,6 +328,7 @@ def _build(data: dict[str, Any], root: Node, source: str) -> Config:
         render_paths=tuple(_norm(p) or p for p in render.get("paths", ())),
         render_timeout=float(render.get("timeout", DEFAULT_RENDER_TIMEOUT)),
         branch_deploy=_branch_deploy(data, names=[e.name for e in environments]),
+        preview_environments=_previews(data),
         source=source,
     )
 
@@ -340,6 +343,37 @@ def _branch_deploy(data: dict[str, Any], *, names: list[str]) -> BranchDeploySet
         ttl_seconds=parse_duration(raw.get("ttl", "8h")),
         min_permission=raw.get("min_permission", "write"),
     )
+
+
+def _previews(data: dict[str, Any]) -> PreviewSettings | None:
+    raw = data.get("preview_environments")
+    if raw is None:
+        return None
+    defaults = PreviewSettings(template=raw["template"])
+    return PreviewSettings(
+        template=_norm(raw["template"]) or raw["template"],
+        branch=raw.get("branch"),
+        path=_norm(raw.get("path", defaults.path)) or defaults.path,
+        namespace=raw.get("namespace", defaults.namespace),
+        host=raw.get("host"),
+        ttl_seconds=parse_duration(raw.get("ttl", "72h")),
+        max=raw.get("max", defaults.max),
+    )
+
+
+def _preview_problems(data: dict[str, Any], root: Node, source: str) -> list[str]:
+    """What the schema cannot say about `preview_environments:`: the placeholders a preview
+    needs, and names Kubernetes accepts once they are filled in."""
+    raw = data.get("preview_environments")
+    if raw is None:
+        return []
+    from gitops_release.previews.layout import layout_problems  # noqa: PLC0415
+
+    problems = []
+    for key, problem in layout_problems(raw, apps=list(data["apps"])):
+        where = _position(root, ["preview_environments", key])
+        problems.append(f"{source}:{where}: preview_environments.{key}: {problem}")
+    return problems
 
 
 def _target(raw: dict[str, Any], *, line: int) -> Target:

@@ -78,6 +78,20 @@ class BranchDeploySettings:
     min_permission: Permission = "write"
 
 
+@dataclass(frozen=True)
+class PreviewSettings:
+    """`preview_environments:` — one directory per (app, pull request), committed to `branch`,
+    built on a kustomize `template`; `{app}` and `{pr}` in the texts are filled in."""
+
+    template: str
+    branch: str | None = None  # None: the first environment's branch
+    path: str = "previews/{app}/pr-{pr}"
+    namespace: str = "{app}-pr-{pr}"
+    host: str | None = None
+    ttl_seconds: int = 72 * 3600
+    max: int = 10
+
+
 def parse_duration(text: str) -> int:
     """Seconds of a duration such as `8h`, `1h30m`, `2d` (validated by the schema)."""
     total, number = 0, ""
@@ -104,6 +118,7 @@ class Config:
     render_paths: tuple[str, ...] = ()
     render_timeout: float = DEFAULT_RENDER_TIMEOUT
     branch_deploy: BranchDeploySettings | None = None
+    preview_environments: PreviewSettings | None = None
     source: str = CONFIG_FILE
 
     def environment(self, name: str) -> Environment:

@@ -44,6 +44,15 @@ class RemoteOps(GitBase):
                 heads[ref.removeprefix("refs/heads/")] = sha
         return heads
 
+    def remote_default_branch(self) -> str | None:
+        """The branch the remote's HEAD points at (its default branch), when it says."""
+        result = self._run("ls-remote", "--symref", "origin", "HEAD", network=True)
+        for line in result.out.splitlines():
+            ref, _, name = line.partition("\t")
+            if name == "HEAD" and ref.startswith("ref: refs/heads/"):
+                return ref.removeprefix("ref: refs/heads/")
+        return None
+
     def fetch_branches(self, *branches: str) -> None:
         """Fetch the tips of `branches` (shallow, blobless) into refs/remotes/origin/."""
         self.fetch(*(f"+refs/heads/{b}:refs/remotes/origin/{b}" for b in branches))

@@ -77,6 +77,13 @@ def skip_reason(
     ]
     if lent:
         return f"a branch deploy ({lent[0]}'s image, lent to the environment) is not promoted"
+    previews = [
+        holder
+        for message in change.messages
+        for holder in trailers.parse_trailers(message).get(trailers.PREVIEW, [])
+    ]
+    if previews:
+        return f"a preview environment ({previews[0]}) is not promoted"
     if source is not None and SKIP_LABEL in source.labels:
         return f"the source pull request #{source.number} has the label '{SKIP_LABEL}'"
     if any(SKIP_MARK in message for message in change.messages):
