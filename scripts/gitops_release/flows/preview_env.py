@@ -471,21 +471,48 @@ def _checkout(
     session.heads(refresh=True)
     head = session.branch_head(branch)
     session.git.fetch_branches(branch)
-    listing = session.git.tree_listing(head).decode("utf-8", errors="surrogateescape")
-    paths = [entry.partition("\t")[2] for entry in listing.split("\0") if entry]
-    records = list(find_previews(paths, settings, META_FILE))
+    entries = _listing(session, head)
+    for path in extra:
+        _refuse_non_directories(entries, path)
+    records = list(find_previews(entries, settings, META_FILE))
     session.git.sparse_checkout(head, [CONFIG_FILE, *records, *extra])
     return head
+
+
+def _listing(session: ManifestCheckout, head: str) -> dict[str, str]:
+    """Every file of `head` and its mode (`120000`: a symbolic link)."""
+    listing = session.git.tree_listing(head).decode("utf-8", errors="surrogateescape")
+    entries = {}
+    for entry in listing.split("\0"):
+        info, _, path = entry.partition("\t")
+        if path:
+            entries[path] = info.split(" ", 1)[0]
+    return entries
+
+
+def _refuse_non_directories(entries: dict[str, str], path: str) -> None:
+    """A preview directory is written only where the branch has directories (or nothing): a
+    committed link or file on the way is refused, never replaced or followed."""
+    parts = path.split("/")
+    for depth in range(1, len(parts) + 1):
+        prefix = "/".join(parts[:depth])
+        mode = entries.get(prefix)
+        if mode is None:
+            continue
+        what = "a symbolic link" if mode == "120000" else "a file"
+        raise ManifestError(
+            f"{prefix} is {what} on the previews' branch, where the preview directory {path} "
+            "goes; nothing was changed",
+            hint=f"remove {prefix} from the branch, or point preview_environments.path elsewhere",
+        )
 
 
 def _records(
     session: ManifestCheckout, head: str, settings: PreviewSettings
 ) -> tuple[PreviewMeta, ...]:
     """The preview records checked out at `head` (`_checkout`), oldest first."""
-    listing = session.git.tree_listing(head).decode("utf-8", errors="surrogateescape")
-    paths = [entry.partition("\t")[2] for entry in listing.split("\0") if entry]
     found = []
-    for file in find_previews(paths, settings, META_FILE):
+    for file in find_previews(_listing(session, head), settings, META_FILE):
         directory = file.rpartition("/")[0]
         text = inside(session.cwd, file).read_text(encoding="utf-8")
         found.append(parse_meta(directory, text))

@@ -22,6 +22,7 @@ from gitops_release.flows.preview_env import (
     list_previews,
     up,
 )
+from gitops_release.flows.promote import PromoteRequest, promote
 from gitops_release.image import parse
 from gitops_release.previews.meta import META_FILE, parse_meta
 from tests.integration.conftest import ManifestRepo, git
@@ -236,3 +237,16 @@ def test_no_preview_environments_section_is_a_clear_error(manifest_repo: Manifes
         )
         == ()
     )
+
+
+def test_previews_are_never_promoted(repo: ManifestRepo) -> None:
+    created = run_up(repo, 7, "pr-7-abc1234")
+    assert created.commit is not None
+    result = promote(
+        PromoteRequest(repo.name, repo.git_url, created.commit, token=repo.token, preview=False),
+        repo.connect(),
+    )
+    (only,) = result.promotions
+    assert only.action == "skipped"
+    assert "a preview environment (acme/web#7) is not promoted" in only.reason
+    assert repo.branches() == ["develop", "master"]
