@@ -14,20 +14,25 @@ publish — one commit with trailers, fast-forwarded onto the branch with a leas
 from __future__ import annotations
 
 import shutil
-from collections.abc import Mapping
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
-from typing import Any, Literal
+from typing import Literal
 
 from gitops_release import trailers
 from gitops_release.config import CONFIG_FILE, App, Config, PreviewSettings
 from gitops_release.edit import inside, resolve_app
-from gitops_release.errors import ConfigError, ImageRefError, ManifestError, UsageError
+from gitops_release.errors import ConfigError, ManifestError, UsageError
 from gitops_release.gates import GateReport
 from gitops_release.git import BOT, Identity
 from gitops_release.github import Forge
-from gitops_release.image import ImageRef, normalize_repository, parse
+from gitops_release.image import ImageRef
+from gitops_release.previews.checks import (
+    gate_refusal,
+    preview_problem,
+    refuse_non_directories,
+    template_problem,
+)
 from gitops_release.previews.kustomization import (
     KUSTOMIZATION,
     ingress_hosts,
@@ -37,7 +42,7 @@ from gitops_release.previews.layout import Place, find_previews, place_of
 from gitops_release.previews.meta import META_FILE, PreviewMeta, parse_meta
 from gitops_release.steps.gating import CheckOptions
 from gitops_release.steps.publish import with_retries
-from gitops_release.steps.root_render import RootRender, gate_directory, render_directory_at
+from gitops_release.steps.root_render import gate_directory, render_directory_at
 from gitops_release.steps.session import ManifestCheckout, open_checkout
 
 UpAction = Literal["created", "updated", "unchanged", "refused"]
@@ -171,7 +176,7 @@ def _up_once(
     )
     if not template.ok:
         return where.result(image, "refused", f"the template {place.template}: {template.error}")
-    problem = _template_problem(template, place)
+    problem = template_problem(template.resources, place)
     if problem:
         return where.result(image, "refused", problem)
     text = kustomization_text(
@@ -210,85 +215,21 @@ def _up_once(
     checked = render_directory_at(
         session.cwd, commit, place.path, timeout=where.config.render_timeout
     )
-    refusal = _preview_problem(checked, place, request.image, where.app)
+    refusal = (
+        f"the preview {place.path} does not render: {checked.error}"
+        if not checked.ok
+        else preview_problem(checked.resources, place, request.image, where.app)
+    )
     report = None
     if refusal is None:
         report = gate_directory(checked, session.git, commit, request.check, where.config)
         if not report.passed:
-            refusal = _gate_refusal(report)
+            refusal = gate_refusal(report)
     if refusal is not None:
         return where.result(image, "refused", refusal, gates=report)
     if not session.git.push_with_lease(where.branch, base_sha):
         return None
     return where.result(image, action, commit=commit, expires=expires, gates=report)
-
-
-def _template_problem(template: RootRender, place: Place) -> str | None:
-    """Why previews cannot be made of this template (every preview would share an object)."""
-    shared = [
-        r.key.label
-        for r in template.resources
-        if not r.key.namespace
-        and not (r.key.kind == "Namespace" and r.key.group == "")
-        and _cluster_scoped(r.key.group, r.key.kind)
-    ]
-    if shared:
-        return (
-            f"the template {place.template} renders cluster-scoped resources "
-            f"({', '.join(shared[:5])}): every preview would own the same object; keep them "
-            "out of the preview template"
-        )
-    return None
-
-
-def _cluster_scoped(group: str, kind: str) -> bool:
-    from gitops_release.diff.resources import CLUSTER_SCOPED  # noqa: PLC0415
-
-    return (group, kind) in CLUSTER_SCOPED or kind.startswith("Cluster")
-
-
-def _preview_problem(checked: RootRender, place: Place, image: ImageRef, app: App) -> str | None:
-    """What the rendered preview must show: it renders, runs the image, has the host."""
-    if not checked.ok:
-        return f"the preview {place.path} does not render: {checked.error}"
-    wanted = normalize_repository(image.repository)
-    used = {
-        str(container.get("image")) for r in checked.resources for container in _containers(r.body)
-    }
-    if not any(_same_image(u, wanted, image) for u in used):
-        return (
-            f"the template {place.template} does not run {app.image} (kustomize images: found "
-            "no container to set); point preview_environments.template at a root whose "
-            f"workloads use {app.image}"
-        )
-    return None
-
-
-def _same_image(text: str, repository: str, image: ImageRef) -> bool:
-    try:
-        ref = parse(text)
-    except ImageRefError:
-        return False
-    return normalize_repository(ref.repository) == repository and ref.suffix == image.suffix
-
-
-def _containers(body: Mapping[str, Any]) -> list[dict[str, Any]]:
-    from gitops_release.yamlio import podspec  # noqa: PLC0415
-
-    spec = podspec.find_pod_spec(dict(body))
-    return podspec.containers(spec) if spec is not None else []
-
-
-def _gate_refusal(report: GateReport) -> str:
-    failures = [
-        f"{f.check} on {f.resource.kind}/{f.resource.name}: {f.message}" for f in report.failures
-    ]
-    errors = [e.message for e in report.errors]
-    listed = "; ".join([*errors, *failures][:5])
-    more = len(errors) + len(failures) - 5
-    return f"the gates failed on the preview: {listed}" + (
-        f" (and {more} more)" if more > 0 else ""
-    )
 
 
 # -- down, list, expire -----------------------------------------------------------------------
@@ -473,7 +414,7 @@ def _checkout(
     session.git.fetch_branches(branch)
     entries = _listing(session, head)
     for path in extra:
-        _refuse_non_directories(entries, path)
+        refuse_non_directories(entries, path)
     records = list(find_previews(entries, settings, META_FILE))
     session.git.sparse_checkout(head, [CONFIG_FILE, *records, *extra])
     return head
@@ -488,23 +429,6 @@ def _listing(session: ManifestCheckout, head: str) -> dict[str, str]:
         if path:
             entries[path] = info.split(" ", 1)[0]
     return entries
-
-
-def _refuse_non_directories(entries: dict[str, str], path: str) -> None:
-    """A preview directory is written only where the branch has directories (or nothing): a
-    committed link or file on the way is refused, never replaced or followed."""
-    parts = path.split("/")
-    for depth in range(1, len(parts) + 1):
-        prefix = "/".join(parts[:depth])
-        mode = entries.get(prefix)
-        if mode is None:
-            continue
-        what = "a symbolic link" if mode == "120000" else "a file"
-        raise ManifestError(
-            f"{prefix} is {what} on the previews' branch, where the preview directory {path} "
-            "goes; nothing was changed",
-            hint=f"remove {prefix} from the branch, or point preview_environments.path elsewhere",
-        )
 
 
 def _records(
