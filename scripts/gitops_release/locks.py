@@ -6,12 +6,12 @@ so the repository alone tells what an environment runs and why. Pure: texts in, 
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from gitops_release.errors import ManifestError
+from gitops_release.records import load_record, record_text
 
 TOOL_DIR = ".gitops-release/"  # the tool's own state in a manifest repository: never rendered
 LOCK_DIR = ".gitops-release/locks"
@@ -57,36 +57,21 @@ class Lock:
             "expires_at": iso(self.expires_at),
         }
         until = iso(self.expires_at)
-        lines = [
-            f"# {self.env} is lent to {self.holder} for app {self.app} until {until}.",
-            "# Written by gitops-release branch-deploy: /undeploy on the pull request, closing",
-            "# it, or the expiry gives the environment back.",
-        ]
-        # JSON strings are YAML double-quoted scalars: any value round-trips exactly.
-        lines += [f"{key}: {json.dumps(values[key])}" for key in _FIELDS]
-        return "\n".join(lines) + "\n"
+        return record_text(
+            [
+                f"{self.env} is lent to {self.holder} for app {self.app} until {until}.",
+                "Written by gitops-release branch-deploy: /undeploy on the pull request, closing",
+                "it, or the expiry gives the environment back.",
+            ],
+            values,
+        )
 
 
 def parse_lock(env: str, app: str, text: str) -> Lock:
     """The lock in `text` (the file at `lock_path(env, app)`); a clear error when it is not one."""
-    # Imported here: formatting times (`iso`) must not load a YAML parser.
-    from ruamel.yaml import YAML  # noqa: PLC0415
-    from ruamel.yaml.error import YAMLError  # noqa: PLC0415
-
     where = lock_path(env, app)
-    try:
-        data = YAML(typ="safe", pure=True).load(text)
-    except YAMLError as exc:
-        raise ManifestError(
-            f"{where}: not valid YAML ({exc})",
-            hint=f"fix or delete {where} (it is written by gitops-release branch-deploy)",
-        ) from None
-    missing = [k for k in _FIELDS if not isinstance(data, dict) or k not in data]
-    if missing:
-        raise ManifestError(
-            f"{where}: not a branch-deploy lock (missing {', '.join(missing)})",
-            hint=f"fix or delete {where} (it is written by gitops-release branch-deploy)",
-        )
+    hint = f"fix or delete {where} (it is written by gitops-release branch-deploy)"
+    data = load_record(text, where=where, fields=_FIELDS, what="a branch-deploy lock", hint=hint)
     try:
         return Lock(
             env=env,

@@ -3,7 +3,6 @@ and `parse`, `report` (the app repository's side, in `branch_deploy_app`)."""
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from typing import TYPE_CHECKING, Any
@@ -176,18 +175,12 @@ def expire_cmd(
         }
         for e in expired
     ]
-    if as_json:
-        click.echo(dumps({"expired": items}))
-    else:
-        click.echo(
-            "\n".join(
-                f"expired: {i['environment']} {i['app']} ({i['held_by']}) → {i['image']}"
-                for i in items
-            )
-            or "nothing expired"
-        )
-    compact = json.dumps(items, separators=(",", ":"), ensure_ascii=False)
-    actions_io.set_outputs({"expired": str(len(items)), "expired_list": compact})
+    common.emit_expired(
+        items,
+        as_json=as_json,
+        line=lambda i: f"expired: {i['environment']} {i['app']} ({i['held_by']}) → {i['image']}",
+        key="expired_list",
+    )
 
 
 branch_deploy_cmd.add_command(parse_cmd)

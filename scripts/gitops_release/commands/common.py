@@ -156,3 +156,20 @@ def iso_time(value: str | None, option: str) -> datetime | None:
         raise UsageError(
             f"{option} '{value}' is not an ISO 8601 time", hint="e.g. 2026-12-02T18:00:00Z"
         ) from None
+
+
+def emit_expired(
+    items: list[dict[str, Any]], *, as_json: bool, line: Callable[[dict[str, Any]], str], key: str
+) -> None:
+    """What an `expire` command removed: JSON or one line each, and the step outputs
+    `expired` (how many) and `key` (the list, compact JSON)."""
+    import json  # noqa: PLC0415
+
+    from gitops_release.reporting.jsondoc import dumps  # noqa: PLC0415
+
+    if as_json:
+        click.echo(dumps({"expired": items}))
+    else:
+        click.echo("\n".join(line(i) for i in items) or "nothing expired")
+    compact = json.dumps(items, separators=(",", ":"), ensure_ascii=False)
+    actions_io.set_outputs({"expired": str(len(items)), key: compact})

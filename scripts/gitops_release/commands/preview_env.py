@@ -197,12 +197,9 @@ def expire_cmd(
     repo, url, secret, forge = common.manifest_client(manifest_repo, api_url, git_url, token_env)
     expired = expire(repo, url, forge, now=common.iso_time(now, "--now"), token=secret)
     items = [{**preview_json(e.preview), "commit": e.commit} for e in expired]
-    if as_json:
-        click.echo(dumps({"expired": items}))
-    else:
-        click.echo(
-            "\n".join(f"expired: {i['path']} ({i['repo']}#{i['pr']})" for i in items)
-            or "nothing expired"
-        )
-    compact = json.dumps(items, separators=(",", ":"), ensure_ascii=False)
-    actions_io.set_outputs({"expired": str(len(items)), "expired-list": compact})
+    common.emit_expired(
+        items,
+        as_json=as_json,
+        line=lambda i: f"expired: {i['path']} ({i['repo']}#{i['pr']})",
+        key="expired-list",
+    )

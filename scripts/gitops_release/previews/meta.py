@@ -4,13 +4,13 @@ Kustomize and Argo CD read only `kustomization.yaml`: the record is never deploy
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from gitops_release.errors import ManifestError
 from gitops_release.locks import iso, parse_time
+from gitops_release.records import load_record, record_text
 
 META_FILE = ".gitops-release-preview.yaml"
 _FIELDS = (
@@ -56,32 +56,21 @@ class PreviewMeta:
             "expires_at": iso(self.expires_at),
         }
         until = iso(self.expires_at)
-        lines = [
-            f"# Preview of {self.source}#{self.pr} for app {self.app}, until {until}.",
-            "# Written by gitops-release preview-env: closing the pull request or the expiry",
-            "# removes this directory.",
-        ]
-        # JSON scalars are YAML flow scalars: every value round-trips exactly.
-        lines += [f"{key}: {json.dumps(values[key])}" for key in _FIELDS]
-        return "\n".join(lines) + "\n"
+        return record_text(
+            [
+                f"Preview of {self.source}#{self.pr} for app {self.app}, until {until}.",
+                "Written by gitops-release preview-env: closing the pull request or the expiry",
+                "removes this directory.",
+            ],
+            values,
+        )
 
 
 def parse_meta(path: str, text: str) -> PreviewMeta:
     """The record in `text` (the file `<path>/META_FILE`); a clear error when it is not one."""
-    from ruamel.yaml import YAML  # noqa: PLC0415
-    from ruamel.yaml.error import YAMLError  # noqa: PLC0415
-
     where = f"{path}/{META_FILE}"
     hint = f"fix or delete {path} (it is written by gitops-release preview-env)"
-    try:
-        data = YAML(typ="safe", pure=True).load(text)
-    except YAMLError as exc:
-        raise ManifestError(f"{where}: not valid YAML ({exc})", hint=hint) from None
-    missing = [k for k in _FIELDS if not isinstance(data, dict) or k not in data]
-    if missing:
-        raise ManifestError(
-            f"{where}: not a preview record (missing {', '.join(missing)})", hint=hint
-        )
+    data = load_record(text, where=where, fields=_FIELDS, what="a preview record", hint=hint)
     try:
         return PreviewMeta(
             path=path,
