@@ -34,6 +34,8 @@ COMMANDS = {
     "branch-deploy": ("branch_deploy", "branch_deploy_cmd"),
     "preview-env": ("preview_env", "preview_env_cmd"),
     "demo": ("demo", "demo_cmd"),
+    "history": ("history", "history_cmd"),
+    "rollback": ("rollback", "rollback_cmd"),
 }
 
 

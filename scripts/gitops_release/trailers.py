@@ -14,6 +14,8 @@ BRANCH_DEPLOY = "Gitops-Release-Branch-Deploy"  # owner/repo#N: a pull request's
 PREVIEW = "Gitops-Release-Preview"  # owner/repo#N: a preview environment (up or down)
 PREVIEW_APP = "Gitops-Release-Preview-App"
 PREVIEW_IMAGE = "Gitops-Release-Preview-Image"
+ROLLBACK = "Gitops-Release-Rollback"  # FROM -> TO: the image rolled back from, and to
+PROMOTED_FROM = "Gitops-Release-Promoted-From"  # the environment a promotion came from
 
 _TRAILER = re.compile(r"^([A-Za-z0-9][A-Za-z0-9-]*):\s*(.*)$")
 

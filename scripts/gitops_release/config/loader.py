@@ -330,6 +330,7 @@ def _build(data: dict[str, Any], root: Node, source: str) -> Config:
         branch_deploy=_branch_deploy(data, names=[e.name for e in environments]),
         preview_environments=_previews(data),
         source=source,
+        rollback_direct=bool(data.get("rollback", {}).get("direct", False)),
     )
 
 

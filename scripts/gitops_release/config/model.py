@@ -120,6 +120,7 @@ class Config:
     branch_deploy: BranchDeploySettings | None = None
     preview_environments: PreviewSettings | None = None
     source: str = CONFIG_FILE
+    rollback_direct: bool = False  # `rollback: {direct: true}`: `rollback --direct` may commit
 
     def environment(self, name: str) -> Environment:
         for env in self.environments:

@@ -2,11 +2,11 @@
 history, cherry-pick, commit, push with a lease, objects), every call through `proc.run`."""
 
 from gitops_release.git.base import BOT, Identity, auth_env, credentials_for
-from gitops_release.git.history import MergeUnsupported
+from gitops_release.git.history import LogEntry, MergeUnsupported
 from gitops_release.git.objects import ObjectOps
 from gitops_release.git.worktree import WorkTreeOps
 
-__all__ = ["BOT", "Git", "Identity", "MergeUnsupported", "auth_env", "credentials_for"]
+__all__ = ["BOT", "Git", "Identity", "LogEntry", "MergeUnsupported", "auth_env", "credentials_for"]
 
 
 class Git(WorkTreeOps, ObjectOps):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import NamedTuple
 
 from gitops_release import proc
 from gitops_release.errors import GitError
@@ -21,6 +22,15 @@ MERGE_IDENTITY = {
     "GIT_COMMITTER_DATE": "2000-01-01T00:00:00+0000",
 }
 _USAGE_EXIT = 129
+
+
+class LogEntry(NamedTuple):
+    """One commit of a first-parent walk: what a deployment history is read from."""
+
+    sha: str
+    parents: tuple[str, ...]
+    committed: datetime
+    message: str
 
 
 class MergeUnsupported(Exception):
@@ -100,6 +110,29 @@ class HistoryOps(RemoteOps):
         """The messages of the commits of a range (empty when it cannot be listed)."""
         text = self._out("log", "--format=%B%x00", revision_range, check=False)
         return [m for m in text.split("\x00") if m.strip()]
+
+    def fetch_branch_history(self, branch: str, *, depth: int | None) -> bool:
+        """Fetch `branch` with `depth` commits of history (None: all of it), without blobs;
+        whether the history here is still cut short (shallow) afterwards."""
+        deep = f"--depth={depth}" if depth is not None else "--depth=2147483647"
+        self._run("fetch", "-q", "--no-tags", "--filter=blob:none", deep, "origin",
+                  f"+refs/heads/{branch}:refs/remotes/origin/{branch}", network=True)  # fmt: skip
+        return self._shallow_file.is_file()
+
+    def first_parent_log(self, rev: str, *, max_count: int) -> list[LogEntry]:
+        """The newest `max_count` commits of `rev` along first parents, newest first."""
+        text = self._out(
+            "log", "--first-parent", f"--max-count={max_count}",
+            "--format=%H%x1f%P%x1f%ct%x1f%B%x1e", rev,
+        )  # fmt: skip
+        entries = []
+        for record in text.split("\x1e"):
+            if not record.strip():
+                continue
+            sha, parents, stamp, message = record.strip("\n").split("\x1f", 3)
+            when = datetime.fromtimestamp(int(stamp), tz=UTC)
+            entries.append(LogEntry(sha, tuple(parents.split()), when, message.strip()))
+        return entries
 
     def first_parent_range(self, before: str, after: str) -> list[str]:
         """The commits of `before..after` along first parents, oldest first."""

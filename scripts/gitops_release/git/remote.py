@@ -44,13 +44,16 @@ class RemoteOps(GitBase):
                 heads[ref.removeprefix("refs/heads/")] = sha
         return heads
 
+    def origin_url(self) -> str:
+        return self._out("remote", "get-url", "origin")
+
     def remote_default_branch(self) -> str | None:
-        """The branch the remote's HEAD points at (its default branch), when it says."""
+        """The branch the remote's HEAD names (its default branch), in one round trip."""
         result = self._run("ls-remote", "--symref", "origin", "HEAD", network=True)
         for line in result.out.splitlines():
-            ref, _, name = line.partition("\t")
-            if name == "HEAD" and ref.startswith("ref: refs/heads/"):
-                return ref.removeprefix("ref: refs/heads/")
+            target, _, name = line.partition("\t")
+            if name == "HEAD" and target.startswith("ref: refs/heads/"):
+                return target.removeprefix("ref: refs/heads/")
         return None
 
     def fetch_branches(self, *branches: str) -> None:

@@ -92,6 +92,13 @@ class WorkTreeOps(HistoryOps):
         )
         return True
 
+    def amend_message(self, message: str, identity: Identity) -> None:
+        """Give HEAD a new message (its files stay as they are)."""
+        self._run(
+            "commit", "-q", "--no-verify", "--amend", "--allow-empty", "-F", "-",
+            input=message.encode(), extra_env=identity.env(),
+        )  # fmt: skip
+
     def commit_all(self, message: str, identity: Identity) -> str:
         self._run("add", "-A")
         self._run(

@@ -2,7 +2,10 @@
 
 from gitops_release.github.forge import (
     ROLES,
+    AppCommit,
+    AppPull,
     Comment,
+    Comparison,
     Deployment,
     Forge,
     PullRequest,
@@ -14,7 +17,10 @@ from gitops_release.github.pygithub import GitHubForge, RetrySettings, connect
 
 __all__ = [
     "ROLES",
+    "AppCommit",
+    "AppPull",
     "Comment",
+    "Comparison",
     "Deployment",
     "Forge",
     "GitHubForge",

@@ -51,6 +51,44 @@ class Deployment:
     url: str
 
 
+@dataclass(frozen=True)
+class AppCommit:
+    """A commit of an app repository, as a comparison lists it."""
+
+    sha: str
+    parents: tuple[str, ...]
+    subject: str
+    author: str  # the account's login when GitHub knows it, else the git author's name
+    url: str
+
+
+@dataclass(frozen=True)
+class AppPull:
+    """The merged pull request an app commit came from."""
+
+    number: int
+    title: str
+    author: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """`base...head` of a repository (GitHub's compare API): the commits `head` has that `base`
+    has not (oldest first, at most a few hundred), or why it could not be read."""
+
+    repo: str
+    base: str
+    head: str
+    html_url: str
+    status: str = ""  # ahead | behind | diverged | identical
+    ahead_by: int = 0
+    behind_by: int = 0
+    total_commits: int = 0
+    commits: tuple[AppCommit, ...] = ()
+    problem: str | None = None  # set when the repository or a commit could not be read
+
+
 Role = Literal["none", "read", "triage", "write", "maintain", "admin"]
 ROLES: tuple[Role, ...] = ("none", "read", "triage", "write", "maintain", "admin")
 
@@ -104,6 +142,15 @@ class Forge(Protocol):
     def pulls_for_commit(self, sha: str) -> list[PullRequest]: ...
 
     def list_comments(self, number: int) -> list[Comment]: ...
+
+    def compare(self, repo: str, base: str, head: str) -> Comparison:
+        """`base...head` of `repo` (any repository the token can read); a `problem` instead of
+        an error when it cannot be read."""
+        ...
+
+    def merged_pull(self, repo: str, sha: str) -> AppPull | None:
+        """The merged pull request of `repo` that `sha` belongs to (None: none, or unreadable)."""
+        ...
 
     def create_comment(self, number: int, body: str) -> Comment: ...
 

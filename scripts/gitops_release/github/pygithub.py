@@ -13,9 +13,19 @@ from github.PullRequest import PullRequest as GhPull
 
 from gitops_release import proc
 from gitops_release.errors import GitHubError
-from gitops_release.github.forge import Comment, Deployment, PullRequest, Role, effective_role
+from gitops_release.github.forge import (
+    AppCommit,
+    AppPull,
+    Comment,
+    Comparison,
+    Deployment,
+    PullRequest,
+    Role,
+    effective_role,
+)
 
 P = ParamSpec("P")
+COMPARE_PAGES = 3  # commits of a comparison read at most: 3 pages of 100
 R = TypeVar("R")
 
 PERMISSIONS_HINT = (
@@ -140,6 +150,37 @@ def _pull(pr: GhPull) -> PullRequest:
     )
 
 
+def server_of(api_url: str) -> str:
+    """The web server of a REST API URL (api.github.com → github.com; GHES's /api/v3 dropped)."""
+    base = api_url.rstrip("/")
+    if base == "https://api.github.com":
+        return "https://github.com"
+    return base.removesuffix("/api/v3")
+
+
+def _app_commit(data: dict[str, Any]) -> AppCommit:
+    commit = data.get("commit") or {}
+    account = data.get("author") or {}
+    person = commit.get("author") or {}
+    return AppCommit(
+        sha=str(data.get("sha")),
+        parents=tuple(str(p.get("sha")) for p in data.get("parents") or ()),
+        subject=str(commit.get("message") or "").split("\n", 1)[0],
+        author=str(account.get("login") or person.get("name") or "unknown"),
+        url=str(data.get("html_url") or ""),
+    )
+
+
+def _app_pull(data: dict[str, Any]) -> AppPull:
+    user = data.get("user") or {}
+    return AppPull(
+        number=int(data["number"]),
+        title=str(data.get("title") or ""),
+        author=str(user.get("login") or "unknown"),
+        url=str(data.get("html_url") or ""),
+    )
+
+
 class GitHubForge:
     def __init__(self, client: Github, full_name: str) -> None:
         self._client = client
@@ -232,6 +273,53 @@ class GitHubForge:
     @_errors("find the pull requests of a commit")
     def pulls_for_commit(self, sha: str) -> list[PullRequest]:
         return [_pull(pr) for pr in self._repo.get_commit(sha).get_pulls()]
+
+    def compare(self, repo: str, base: str, head: str) -> Comparison:
+        requester = self._client.requester
+        path = f"/repos/{repo}/compare/{quote(base, safe='')}...{quote(head, safe='')}"
+        web = f"{server_of(requester.base_url)}/{repo}/compare/{base}...{head}"
+        commits: list[AppCommit] = []
+        data: dict[str, Any] = {}
+        try:
+            for page in range(1, COMPARE_PAGES + 1):
+                _, data = requester.requestJsonAndCheck(
+                    "GET", path, parameters={"per_page": 100, "page": page}
+                )
+                listed = data.get("commits") or []
+                commits += [_app_commit(c) for c in listed]
+                if len(listed) < 100 or len(commits) >= int(data.get("total_commits") or 0):
+                    break
+        except GithubException as exc:
+            problem = describe(exc, action=f"compare {base[:7]}...{head[:7]}", repo=repo)
+            return Comparison(repo, base, head, web, problem=problem.message)
+        except OSError as exc:
+            return Comparison(repo, base, head, web, problem=f"cannot reach the GitHub API: {exc}")
+        return Comparison(
+            repo=repo,
+            base=base,
+            head=head,
+            html_url=str(data.get("html_url") or web),
+            status=str(data.get("status") or ""),
+            ahead_by=int(data.get("ahead_by") or 0),
+            behind_by=int(data.get("behind_by") or 0),
+            total_commits=int(data.get("total_commits") or 0),
+            commits=tuple(commits),
+        )
+
+    def merged_pull(self, repo: str, sha: str) -> AppPull | None:
+        try:
+            _, data = self._client.requester.requestJsonAndCheck(
+                "GET", f"/repos/{repo}/commits/{quote(sha, safe='')}/pulls"
+            )
+        except (GithubException, OSError):
+            return None  # the notes then list the commit itself
+        for pull in data if isinstance(data, list) else []:
+            if pull.get("merged_at") and pull.get("merge_commit_sha") == sha:
+                return _app_pull(pull)
+        for pull in data if isinstance(data, list) else []:
+            if pull.get("merged_at"):
+                return _app_pull(pull)
+        return None
 
     @_errors("list comments")
     def list_comments(self, number: int) -> list[Comment]:

@@ -17,6 +17,7 @@ from typing import Literal
 from gitops_release import image as images
 from gitops_release import trailers
 from gitops_release.config import App, Config
+from gitops_release.deployments import SourceRef
 from gitops_release.edit import PlannedFile, resolve_app, write_atomically
 from gitops_release.edit.checkout import plan_on_checkout, targets_of, unified_diff
 from gitops_release.edit.model import Edit
@@ -32,6 +33,7 @@ from gitops_release.steps.image_pr_text import (
     pr_title,
 )
 from gitops_release.steps.publish import PullSpec, describe_pull, publish, with_retries
+from gitops_release.steps.release_notes import release_notes
 from gitops_release.steps.session import ManifestCheckout
 
 Action = Literal["created", "updated", "unchanged"]
@@ -57,6 +59,11 @@ class BumpRequest:
     identity: Identity = BOT
     token: str = field(default="", repr=False)
     workdir: Path | None = None  # keep the clone here (debugging, tests); default: a temp dir
+    # A rollback: trailer `Gitops-Release-Rollback: FROM -> TO`, never refused as a downgrade,
+    # and it replaces a newer image proposed on the branch. `note` leads its release notes.
+    rollback: bool = False
+    note: str = ""
+    release_notes: bool = True  # the app changes in the body (steps.release_notes)
 
 
 @dataclass(frozen=True)
@@ -138,13 +145,18 @@ def _attempt(
         reason = f"{request.env} already runs {ref}"
         return result("unchanged", existing, None, pushed=False, reason=reason)
     write_atomically(git.cwd, changes)
-    message = commit_message(app.name, request.env, str(ref), previous, edits, request.source)
+    extra = [(trailers.ROLLBACK, f"{previous or '(none)'} -> {ref}")] if request.rollback else []
+    message = commit_message(
+        app.name, request.env, str(ref), previous, edits, request.source, extra=extra
+    )
     commit = git.commit_all(message, request.identity)
 
     def describe(head: str) -> tuple[str, str] | None:
         return describe_commit(git.message(head), base, request.source.server_url)
 
-    newer = _newer_on_branch(session, remote, ref) if remote is not None else None
+    newer = None
+    if remote is not None and not request.rollback:
+        newer = _newer_on_branch(session, remote, ref)
     if newer is not None and remote is not None:
         pull = describe_pull(session, existing, branch, remote, describe)
         reason = f"{branch} already carries the newer {newer}"
@@ -158,8 +170,17 @@ def _attempt(
     spec = PullSpec(
         branch=branch,
         base=base,
-        title=pr_title(app.name, request.env, str(ref)),
-        body=pr_body(app.name, request.env, str(ref), previous, edits, request.source, base)
+        title=pr_title(app.name, request.env, str(ref), rollback=request.rollback),
+        body=pr_body(
+            app.name,
+            request.env,
+            str(ref),
+            previous,
+            edits,
+            request.source,
+            base,
+            notes=_notes(session, base, app.name, previous, request),
+        )
         + (lent_note(request.env, lent) if lent else ""),
         labels=(*request.labels, *([LENT_LABEL] if lent else [])),
         reviewers=request.reviewers,
@@ -178,6 +199,20 @@ def _attempt(
         published.action, published.pull, published.commit, pushed=published.pushed,
         warnings=published.warnings,
     )  # fmt: skip
+
+
+def _notes(
+    session: ManifestCheckout, base: str, app: str, previous: str | None, request: BumpRequest
+) -> str:
+    """What the pull request says about the app changes it carries (and a rollback's note)."""
+    if not request.release_notes:
+        return request.note
+    source = request.source
+    notes = release_notes(
+        session, base, env=request.env, app=app, running=previous, image=str(request.image),
+        source=SourceRef(source.repo, source.sha, source.pr),
+    )  # fmt: skip
+    return f"{request.note.rstrip()}\n\n{notes}" if request.note else notes
 
 
 def _lent_to(session: ManifestCheckout, env: str, app: str) -> str | None:

@@ -41,9 +41,17 @@ class Source:
 
 
 def commit_message(
-    app: str, env: str, image: str, previous: str | None, edits: Sequence[Edit], source: Source
+    app: str,
+    env: str,
+    image: str,
+    previous: str | None,
+    edits: Sequence[Edit],
+    source: Source,
+    *,
+    extra: Sequence[tuple[str, str | None]] = (),
 ) -> str:
-    lines = [pr_title(app, env, image), ""]
+    """The commit's message; `extra` trailers follow the usual ones (a rollback's)."""
+    lines = [pr_title(app, env, image, rollback=_is_rollback(extra)), ""]
     lines += [f"- {e.file}:{e.line} {e.old or '(none)'} → {e.new or '(removed)'}" for e in edits]
     lines.append("")
     lines.append(
@@ -54,14 +62,19 @@ def commit_message(
                 (trailers.IMAGE, image),
                 (trailers.PREVIOUS, previous),
                 (trailers.SOURCE, source.trailer()),
+                *extra,
             ]
         )
     )
     return "\n".join(lines) + "\n"
 
 
-def pr_title(app: str, env: str, image: str) -> str:
-    return f"deploy({app}): {env} → {image}"
+def pr_title(app: str, env: str, image: str, *, rollback: bool = False) -> str:
+    return f"{'rollback' if rollback else 'deploy'}({app}): {env} → {image}"
+
+
+def _is_rollback(extra: Sequence[tuple[str, str | None]]) -> bool:
+    return any(key == trailers.ROLLBACK and value for key, value in extra)
 
 
 def pr_body(
@@ -72,7 +85,11 @@ def pr_body(
     edits: Sequence[Edit],
     source: Source,
     base: str,
+    *,
+    notes: str = "",
 ) -> str:
+    """The pull request's body; `notes` (release notes, a rollback's reason) go before the
+    footer."""
     was = f" (was `{previous}`)" if previous else ""
     rows = "\n".join(
         f"| `{e.file}` | {e.line} | `{e.old or '—'}` | `{e.new or '(removed)'}` |" for e in edits
@@ -84,7 +101,8 @@ def pr_body(
         f"Deploys **`{image}`** to **{env}** (`{base}`){was}.\n\n"
         f"| file | line | old | new |\n| --- | --- | --- | --- |\n{rows}"
         f"{source_line}\n\n"
-        f"<sub>Opened by gitops-release for app `{app}`. A newer image for the same app and "
+        + (f"{notes.rstrip()}\n\n" if notes else "")
+        + f"<sub>Opened by gitops-release for app `{app}`. A newer image for the same app and "
         "environment updates this pull request.</sub>\n"
     )
 
@@ -127,5 +145,5 @@ def describe_commit(message: str, base: str, server_url: str) -> tuple[str, str]
             server_url=server_url,
         )
     previous = found.get(trailers.PREVIOUS, [None])[-1]
-    title = pr_title(app, env, image)
+    title = pr_title(app, env, image, rollback=bool(found.get(trailers.ROLLBACK)))
     return title, pr_body(app, env, image, previous, edits, source, base)

@@ -29,6 +29,17 @@ class ManifestCheckout:
     forge: Forge
     default_branch: str
     _heads: dict[str, str] = field(default_factory=dict)
+    scratch: Path | None = None  # removed with the session: the history clone goes there
+    _history: Git | None = None
+
+    @property
+    def history_git(self) -> Git:
+        """A second empty clone for reading history: its fetches (as deep as a question needs)
+        never make the flow's own clone shallower or deeper."""
+        if self._history is None:
+            path = (self.scratch or self.git.cwd.parent) / "history"
+            self._history = Git.init(path, self.git.origin_url(), self.git.env)
+        return self._history
 
     @property
     def cwd(self) -> Path:
@@ -80,7 +91,25 @@ def open_checkout(
     default_branch = forge.check_write_access() if write else ""
     with tempfile.TemporaryDirectory(prefix=f"gitops-release-{purpose}-") as tmp:
         git = Git.init(workdir or Path(tmp) / "repo", git_url, auth_env(token))
-        yield ManifestCheckout(repo, git, forge, default_branch)
+        yield ManifestCheckout(repo, git, forge, default_branch, scratch=Path(tmp))
+
+
+def environment_branch(session: ManifestCheckout, env: str) -> tuple[Config, str]:
+    """The config as it is on `env`'s branch, and that branch (the default branch for an
+    environment that is a directory). Works on a read-only session too."""
+    default = session.default_branch or session.git.remote_default_branch()
+    if not default:
+        raise GitError(
+            f"{session.repo} has no default branch (an empty repository?)",
+            hint="push the manifests, with a .gitops-release.yaml, to the repository first",
+        )
+    session.default_branch = default
+    config = session.config_on(default)
+    branch = config.environment(env).branch or default
+    if branch != default:
+        config = session.config_on(branch)
+        config.environment(env)
+    return config, branch
 
 
 def config_at_commit(git: Git, commit: str) -> Config | None:

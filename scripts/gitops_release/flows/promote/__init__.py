@@ -15,7 +15,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
 
+from gitops_release import trailers
 from gitops_release.config import Config, Environment
+from gitops_release.deployments import SourceRef, trailer_blocks
 from gitops_release.errors import GitopsReleaseError, UsageError
 from gitops_release.flows.promote import cherry_pick, text
 from gitops_release.flows.promote.changes import (
@@ -29,10 +31,11 @@ from gitops_release.flows.promote.changes import (
     skip_reason,
     source_pull,
 )
-from gitops_release.git import BOT, Identity
+from gitops_release.git import BOT, Git, Identity
 from gitops_release.github import Forge, PullRequest
 from gitops_release.steps.pr_preview import PreviewOutcome, PreviewRequest, preview
 from gitops_release.steps.publish import PullSpec, publish, with_retries
+from gitops_release.steps.release_notes import release_notes
 from gitops_release.steps.session import ManifestCheckout, open_checkout
 
 Action = Literal["created", "updated", "unchanged", "skipped", "conflict"]
@@ -201,6 +204,9 @@ def _attempt(
         conflicts, semantic = [], True
     elif not conflicts:
         cherry_pick.retarget(git, config, base_sha, files, route.target.name, images, identity)
+    if images and not conflicts:
+        record(git, change, images, from_env=route.source.name, to_env=route.target.name,
+               identity=identity)  # fmt: skip
     if conflicts and request.on_conflict == "fail":
         return _conflict(session, request, to_branch, branch, change, source, conflicts)
     if not conflicts and git.tree_of("HEAD") == git.tree_of(base_sha):
@@ -216,6 +222,10 @@ def _attempt(
     if request.dry_run:
         return Promotion("updated" if existing else "created", "dry run: nothing published", *facts)
     spec = _pull_spec(route, change, branch, source, images, semantic=semantic, conflicts=conflicts)
+    spec = replace(
+        spec,
+        body=spec.body if not images else _with_notes(session, route, change, images, spec.body),
+    )
     published = publish(session, spec, git.rev_parse("HEAD"), remote, existing)
     if published is None:
         return None  # the branch moved: rebuild from the current base
@@ -267,6 +277,66 @@ def _pull_spec(
         draft=bool(conflicts),
         labels=tuple(lbl for lbl in labels if lbl != SKIP_LABEL),
     )
+
+
+def record(
+    git: Git,
+    change: Change,
+    images: tuple[ImageChange, ...],
+    *,
+    from_env: str,
+    to_env: str,
+    identity: Identity,
+) -> None:
+    """Add to the promotion commit the trailers of a deployment to the target environment (one
+    block per image): the history of that environment reads them."""
+    blocks = [
+        trailers.format_trailers(
+            [
+                (trailers.APP, image.app),
+                (trailers.ENV, to_env),
+                (trailers.IMAGE, image.image),
+                (trailers.PREVIOUS, image.previous),
+                (trailers.SOURCE, source_trailer(change, image.app)),
+                (trailers.PROMOTED_FROM, from_env),
+            ]
+        )
+        for image in images
+    ]
+    git.amend_message(git.message("HEAD").rstrip() + "\n\n" + "\n\n".join(blocks) + "\n", identity)
+
+
+def source_trailer(change: Change, app: str) -> str | None:
+    """The `Gitops-Release-Source` the change recorded for `app`'s image (newest first)."""
+    for message in change.messages:
+        for block in trailer_blocks(message):
+            if block.get(trailers.APP) == app and block.get(trailers.SOURCE):
+                return block[trailers.SOURCE]
+    return None
+
+
+def _with_notes(
+    session: ManifestCheckout,
+    route: _Route,
+    change: Change,
+    images: tuple[ImageChange, ...],
+    body: str,
+) -> str:
+    """The body with the app changes each promoted image carries, before its footer."""
+    notes = "\n".join(
+        release_notes(
+            session,
+            route.to_branch,
+            env=route.target.name,
+            app=image.app,
+            running=image.previous,
+            image=image.image,
+            source=SourceRef.parse(source_trailer(change, image.app)),
+        )
+        for image in images
+    )
+    head, sep, footer = body.rpartition("\n<sub>")
+    return f"{head}\n\n{notes.rstrip()}\n{sep}{footer}" if sep else body + notes
 
 
 def _conflict(

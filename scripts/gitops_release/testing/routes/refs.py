@@ -4,9 +4,16 @@ from __future__ import annotations
 
 from gitops_release.testing.context import Context, Handler, Params
 from gitops_release.testing.gitrepo import RefInfo
+from gitops_release.testing.pagination import link_header, page_request, paginate
 from gitops_release.testing.routing import Router
 from gitops_release.testing.store import RepoState
-from gitops_release.testing.wire import ApiError, Response, no_content, not_found
+from gitops_release.testing.wire import (
+    ApiError,
+    Response,
+    json_response,
+    no_content,
+    not_found,
+)
 
 
 def _ref_info(repo: RepoState, name: str) -> RefInfo | None:
@@ -111,6 +118,48 @@ def get_commit(ctx: Context, params: Params) -> Response:
     return ctx.json(200, ctx.shapes.commit(repo, info, files))
 
 
+def compare(ctx: Context, params: Params) -> Response:
+    """`base...head`: the commits of head that base has not (oldest first, paginated), how far
+    each is ahead and behind, and the files changed from their merge base to head."""
+    repo = ctx.repo(params)
+    basehead = params["basehead"]
+    base_text, sep, head_text = basehead.partition("...")
+    if not sep:
+        raise not_found()
+    base, head = repo.git.resolve(base_text), repo.git.resolve(head_text)
+    if base is None or head is None:
+        raise not_found()
+    merge_base = repo.git.merge_base(base, head)
+    if merge_base is None:
+        raise ApiError(404, f"No common ancestor between {base_text} and {head_text}.")
+    ahead, behind = repo.git.rev_list(base, head), repo.git.rev_list(head, base)
+    status = ("diverged" if behind else "ahead") if ahead else ("behind" if behind else "identical")
+    page_no, per_page = page_request(ctx.request.query)
+    page = paginate(ahead, page=page_no, per_page=per_page)
+    commits = repo.git.commits(list(page.items))
+    web = f"{ctx.urls.web}/{repo.full_name}"
+    owner = repo.owner
+    payload = {
+        "url": f"{ctx.urls.repo_api(repo.full_name)}/compare/{basehead}",
+        "html_url": f"{web}/compare/{basehead}",
+        "permalink_url": f"{web}/compare/{owner}:{base}...{owner}:{head}",
+        "diff_url": f"{web}/compare/{basehead}.diff",
+        "patch_url": f"{web}/compare/{basehead}.patch",
+        "base_commit": ctx.shapes.commit(repo, repo.git.commit(base)),
+        "merge_base_commit": ctx.shapes.commit(repo, repo.git.commit(merge_base)),
+        "status": status,
+        "ahead_by": len(ahead),
+        "behind_by": len(behind),
+        "total_commits": len(ahead),
+        "commits": [ctx.shapes.commit(repo, info) for info in commits],
+    }
+    if page_no == 1:  # GitHub lists the files with the first page only
+        files = repo.git.changes(merge_base, head)
+        payload["files"] = [ctx.shapes.diff_entry(repo, f, head) for f in files]
+    link = link_header(ctx.urls.api + ctx.request.path, ctx.request.query, page)
+    return json_response(200, payload, [("Link", link)] if link else [])
+
+
 def _empty_tree(repo: RepoState) -> str:
     return repo.git.git("hash-object", "-t", "tree", "--stdin", input=b"").out.strip()
 
@@ -124,6 +173,7 @@ ROUTES: tuple[tuple[str, str, Handler], ...] = (
     ("GET", "/repos/{owner}/{repo}/branches", list_branches),
     ("GET", "/repos/{owner}/{repo}/branches/{branch:path}", get_branch),
     ("GET", "/repos/{owner}/{repo}/commits/{ref:path}", get_commit),
+    ("GET", "/repos/{owner}/{repo}/compare/{basehead:path}", compare),
 )
 
 
