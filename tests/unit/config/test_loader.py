@@ -104,7 +104,7 @@ def test_schema_is_a_valid_draft_2020_12_schema() -> None:
             ("apps:", "aps:"),
             (
                 "unknown key 'aps' (allowed here: apps, branch_deploy, environments, gates, "
-                "preview_environments, promote, render); did you mean 'apps'?"
+                "preview_environments, promote, render, rollback); did you mean 'apps'?"
             ),
         ),
         (

@@ -203,7 +203,9 @@ def _attempt(
         cherry_pick.reapply(git, config, route.target.name, change, images, identity)
         conflicts, semantic = [], True
     elif not conflicts:
-        cherry_pick.retarget(git, config, base_sha, files, route.target.name, images, identity)
+        cherry_pick.retarget(
+            git, config, base_sha, files, route.target.name, images, identity, change
+        )
     if images and not conflicts:
         record(git, change, images, from_env=route.source.name, to_env=route.target.name,
                identity=identity)  # fmt: skip

@@ -65,6 +65,7 @@ def retarget(
     to_env: str,
     bumped: Sequence[ImageChange],
     identity: Identity,
+    change: Change | None = None,
 ) -> None:
     """Make the cherry-pick mean the same thing in the target environment.
 
@@ -74,6 +75,13 @@ def retarget(
     """
     git.restore_paths(base_sha, [f for f in files if globs.matches(f, config.promote_exclude)])
     _set_images(git, config, to_env, bumped)
+    if change is not None and git.rev_parse("HEAD") == base_sha:
+        # The pick was skipped (it changed only environment-only files that conflicted): the
+        # images set on the target are a commit of their own, never an amend of the base.
+        git.commit_staged(
+            f"{change.subject}\n\n(cherry picked from commit {change.head})", identity
+        )
+        return
     git.commit_staged(None, identity, amend=True)
 
 
