@@ -203,3 +203,9 @@ def expire_cmd(
         line=lambda i: f"expired: {i['path']} ({i['repo']}#{i['pr']})",
         key="expired-list",
     )
+
+
+from gitops_release.commands.preview_env_app import parse_cmd, report_cmd  # noqa: E402
+
+preview_env_cmd.add_command(parse_cmd)
+preview_env_cmd.add_command(report_cmd)

@@ -182,6 +182,14 @@ class Forge(Protocol):
         log_url: str | None = None,
     ) -> None: ...
 
+    def list_deployments(self, *, environment: str) -> list[Deployment]:
+        """The deployments to `environment`, newest first (at most the latest 30)."""
+        ...
+
+    def deployment_state(self, deployment_id: int) -> str | None:
+        """The state of the deployment's latest status (None: it has none)."""
+        ...
+
 
 def upsert_pull(
     forge: Forge,

@@ -400,3 +400,19 @@ class GitHubForge:
             body["log_url"] = log_url
         url = f"{self._repo.url}/deployments/{deployment_id}/statuses"
         self._client.requester.requestJsonAndCheck("POST", url, input=body)
+
+    @_errors("list deployments")
+    def list_deployments(self, *, environment: str) -> list[Deployment]:
+        url = f"{self._repo.url}/deployments"
+        params = {"environment": environment, "per_page": 30}
+        _, data = self._client.requester.requestJsonAndCheck("GET", url, parameters=params)
+        return [
+            Deployment(int(d["id"]), str(d["sha"]), str(d["environment"]), str(d["url"]))
+            for d in data or []
+        ]
+
+    @_errors("read a deployment status")
+    def deployment_state(self, deployment_id: int) -> str | None:
+        url = f"{self._repo.url}/deployments/{deployment_id}/statuses"
+        _, data = self._client.requester.requestJsonAndCheck("GET", url, parameters={"per_page": 1})
+        return str(data[0]["state"]) if data else None
