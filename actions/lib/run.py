@@ -25,6 +25,8 @@ TOKEN_ENV = "GITOPS_RELEASE_TOKEN"  # noqa: S105 - the name of a variable, not a
 PERMISSIONS = ("read", "triage", "write", "maintain", "admin")
 REPORT_STATES = ("building", "deployed", "refused", "undeployed", "failed")
 BRANCH_DEPLOY_COMMANDS = ("parse", "report", "deploy", "undeploy", "expire")
+PREVIEW_STATES = ("building", "up", "refused", "removed", "failed")
+PREVIEW_ENV_COMMANDS = ("parse", "report", "up", "down", "list", "expire")
 _INT = re.compile(r"^[0-9]+$")
 
 
@@ -198,6 +200,57 @@ ACTIONS: dict[str, tuple[str, tuple[Input, ...]]] = {
         ),
     ),
     "branch-deploy-expire": ("branch-deploy expire", GITHUB),
+    "preview-env-parse": (
+        "preview-env parse",
+        (
+            Input("api-url", "--api-url"),
+            Input("repo", "--repo"),
+            Input("event", "--event", required=True),
+            Input("event-name", "--event-name", "choice", ("issue_comment", "pull_request")),
+            Input("label", "--label"),
+            Input("min-permission", "--min-permission", "choice", PERMISSIONS),
+            Input("allow-forks", "--allow-forks", "bool"),
+        ),
+    ),
+    "preview-env-report": (
+        "preview-env report",
+        (
+            Input("api-url", "--api-url"),
+            Input("repo", "--repo"),
+            Input("pr", "--pr", "int", required=True),
+            Input("state", "--state", "choice", PREVIEW_STATES, required=True),
+            Input("app", "--app"),
+            Input("url", "--url"),
+            Input("image", "--image"),
+            Input("expires-at", "--expires-at"),
+            Input("reason", "--reason"),
+            Input("sha", "--sha"),
+        ),
+    ),
+    "preview-env-up": (
+        "preview-env up",
+        (
+            *GITHUB,
+            Input("image", "--image", required=True),
+            Input("source-repo", "--source-repo"),
+            Input("pr", "--source-pr", "int", required=True),
+            Input("app", "--app"),
+            Input("actor", "--actor"),
+            Input("kubernetes-version", "--k8s-version"),
+        ),
+    ),
+    "preview-env-down": (
+        "preview-env down",
+        (
+            *GITHUB,
+            Input("source-repo", "--source-repo"),
+            Input("pr", "--source-pr", "int", required=True),
+            Input("app", "--app"),
+            Input("reason", "--reason"),
+        ),
+    ),
+    "preview-env-list": ("preview-env list", GITHUB),
+    "preview-env-expire": ("preview-env expire", GITHUB),
     "check": (
         "check",
         (
@@ -216,6 +269,11 @@ ACTIONS: dict[str, tuple[str, tuple[Input, ...]]] = {
     ),
 }
 
+CHOSEN_BY_COMMAND = {
+    "branch-deploy": BRANCH_DEPLOY_COMMANDS,
+    "preview-env": PREVIEW_ENV_COMMANDS,
+}
+
 
 def _extra(action: str) -> list[str]:
     """Arguments that do not map one input to one option."""
@@ -230,14 +288,11 @@ def _extra(action: str) -> list[str]:
 
 
 def argv(action: str) -> list[str]:
-    if action == "branch-deploy":  # one action, its command chosen by an input
-        command = one_line("command")
-        if command not in BRANCH_DEPLOY_COMMANDS:
-            raise InputError(
-                f"input 'command' must be one of {', '.join(BRANCH_DEPLOY_COMMANDS)}, "
-                f"got '{command}'"
-            )
-        action = f"branch-deploy-{command}"
+    if action in CHOSEN_BY_COMMAND:  # one action, its command chosen by an input
+        command, known = one_line("command"), CHOSEN_BY_COMMAND[action]
+        if command not in known:
+            raise InputError(f"input 'command' must be one of {', '.join(known)}, got '{command}'")
+        action = f"{action}-{command}"
     if action not in ACTIONS:
         raise InputError(f"unknown action '{action}' (known: {', '.join(sorted(ACTIONS))})")
     command, inputs = ACTIONS[action]

@@ -184,6 +184,56 @@ def test_branch_deploy_argv(inputs: pytest.MonkeyPatch) -> None:
         run_module().argv("branch-deploy")
 
 
+def test_preview_env_maps_every_input_to_some_command() -> None:
+    module = run_module()
+    mapped = {
+        spec.name
+        for command in module.PREVIEW_ENV_COMMANDS
+        for spec in module.ACTIONS[f"preview-env-{command}"][1]
+    }
+    # command picks the subcommand; event, event-name and repo come from the github context.
+    inputs = set(load(REPO_ROOT / "actions" / "preview-env" / "action.yml")["inputs"])
+    assert inputs - {"command", "token"} == mapped - {"event", "event-name", "repo"}
+
+
+def test_preview_env_argv(inputs: pytest.MonkeyPatch) -> None:
+    set_inputs(
+        inputs, command="up", manifest_repo="acme/manifests", image="ghcr.io/acme/web:x-1",
+        pr="7", actor="octocat", kubernetes_version="v1.30",
+    )  # fmt: skip
+    assert run_module().argv("preview-env") == [
+        "preview-env", "up", "--manifest-repo", "acme/manifests", "--image",
+        "ghcr.io/acme/web:x-1", "--source-pr", "7", "--actor", "octocat", "--k8s-version",
+        "v1.30", "--token-env", "GITOPS_RELEASE_TOKEN",
+    ]  # fmt: skip
+    set_inputs(inputs, command="report", state="up", app="web", url="https://w.example.com")
+    assert run_module().argv("preview-env")[:8] == [
+        "preview-env", "report", "--pr", "7", "--state", "up", "--app", "web",
+    ]  # fmt: skip
+    set_inputs(inputs, state="deployed")
+    with pytest.raises(run_module().InputError, match="input 'state' must be one of building"):
+        run_module().argv("preview-env")
+    set_inputs(inputs, command="deploy")
+    with pytest.raises(run_module().InputError, match="input 'command' must be one of parse"):
+        run_module().argv("preview-env")
+
+
+def test_preview_env_workflow_keeps_the_manifest_token_away_from_code() -> None:
+    """Only `build` checks out code, and it has no secret; only up, down and expire get the
+    manifest token, and they check out nothing (docs/security.md#preview-environments)."""
+    jobs = load(REPO_ROOT / ".github" / "workflows" / "preview-env.yml")["jobs"]
+    for name, job in jobs.items():
+        text = str(job)
+        checks_out = any(
+            str(s.get("uses", "")).startswith("actions/checkout@") for s in job["steps"]
+        )
+        assert checks_out == (name == "build"), name
+        assert ("secrets.manifest-token" in text) == (name in {"up", "down", "expire"}), name
+        if name in {"up", "down", "expire"}:
+            assert job["permissions"] == {}, name
+    assert "secrets." not in str(jobs["build"]).replace("secrets.registry-password", "")
+
+
 def test_starter_workflows_stay_short() -> None:
     for path in REPO_ROOT.glob("workflows/*.yml"):
         assert len(path.read_text(encoding="utf-8").splitlines()) <= 15, path
