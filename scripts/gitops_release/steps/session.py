@@ -16,7 +16,7 @@ from pathlib import Path
 
 from gitops_release.config import CONFIG_FILE, Config, load_config_text
 from gitops_release.errors import ConfigError, GitError
-from gitops_release.git import Git, auth_env
+from gitops_release.git import Git, auth_env, credentials_for
 from gitops_release.github import Forge
 
 
@@ -87,11 +87,15 @@ def open_checkout(
     write: bool = True,
 ) -> Iterator[ManifestCheckout]:
     """A session on `repo`: write access checked first (unless `write` is false), then an empty
-    clone at `workdir` (kept; for debugging and tests) or in a temporary directory."""
+    clone at `workdir` (kept; for debugging and tests) or in a temporary directory.
+
+    Every git process in the clone may authenticate meanwhile: the clone is partial, and reading
+    its objects for rendering (steps/root_render.py) fetches missing blobs from the remote."""
     default_branch = forge.check_write_access() if write else ""
     with tempfile.TemporaryDirectory(prefix=f"gitops-release-{purpose}-") as tmp:
         git = Git.init(workdir or Path(tmp) / "repo", git_url, auth_env(token))
-        yield ManifestCheckout(repo, git, forge, default_branch, scratch=Path(tmp))
+        with credentials_for(git.cwd, token):
+            yield ManifestCheckout(repo, git, forge, default_branch, scratch=Path(tmp))
 
 
 def environment_branch(session: ManifestCheckout, env: str) -> tuple[Config, str]:
