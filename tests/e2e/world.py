@@ -69,6 +69,44 @@ def branch_deploy_workflow(registry: Registry) -> str:
     return adapted.replace(STARTER_WITH, BRANCH_DEPLOY_WITH.format(registry=registry.host))
 
 
+PREVIEW_CONFIG = """\
+preview_environments:
+  branch: develop
+  path: previews/{app}/pr-{pr}
+  template: apps/{app}/overlays/preview
+  namespace: "{app}-pr-{pr}"
+  host: "{app}-pr-{pr}.preview.example.com"
+  ttl: 72h
+  max: 5
+"""
+PREVIEW_TEMPLATE = {
+    "apps/web/overlays/preview/kustomization.yaml": (
+        "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n"
+        "resources:\n  - ../../base\n  - ingress.yaml\n"
+    ),
+    "apps/web/overlays/preview/ingress.yaml": (
+        "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: web\n"
+        "  annotations:\n    alb.ingress.kubernetes.io/group.name: previews\n"
+        "spec:\n  ingressClassName: alb\n  rules:\n    - host: web.example.com\n"
+        "      http:\n        paths:\n          - path: /\n            pathType: Prefix\n"
+        "            backend: {service: {name: web, port: {number: 80}}}\n"
+    ),
+}
+
+
+def preview_env_workflow(registry: Registry) -> str:
+    """The starter workflows/preview-env.yml, adapted as `branch_deploy_workflow` adapts its."""
+    starter = (REPO_ROOT / "workflows" / "preview-env.yml").read_text(encoding="utf-8")
+    lines = starter.splitlines(keepends=True)
+    cache_mode = [line for line in lines if line.strip().startswith("cache-mode: none")]
+    if STARTER_WITH not in starter or len(cache_mode) != 1:
+        raise AssertionError(
+            f"workflows/preview-env.yml no longer has {STARTER_WITH!r} and one cache-mode"
+        )
+    adapted = "".join(line for line in lines if line not in cache_mode)
+    return adapted.replace(STARTER_WITH, BRANCH_DEPLOY_WITH.format(registry=registry.host))
+
+
 DEPLOYMENT = """\
 apiVersion: apps/v1
 kind: Deployment
@@ -129,7 +167,9 @@ customChecks:
 """
 
 
-def manifest_files(registry: Registry, *, branch_deploys: bool = False) -> dict[str, str]:
+def manifest_files(
+    registry: Registry, *, branch_deploys: bool = False, previews: bool = False
+) -> dict[str, str]:
     image = f"{registry.host}/acme/web"
     overlay = (
         "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n"
@@ -149,7 +189,9 @@ def manifest_files(registry: Registry, *, branch_deploys: bool = False) -> dict[
             "gates:\n  kubernetes_version: v1.30\n  polaris_config: policy/polaris.yaml\n"
             "promote:\n  exclude: ['**/staging/**']\n"
             + (BRANCH_DEPLOY_CONFIG if branch_deploys else "")
+            + (PREVIEW_CONFIG if previews else "")
         ),
+        **(PREVIEW_TEMPLATE if previews else {}),
         "policy/polaris.yaml": POLARIS.format(registry_re=registry.host.replace(".", r"\.")),
         "apps/web/base/kustomization.yaml": (
             "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n"
@@ -192,14 +234,17 @@ class World:
         root: Path,
         *,
         branch_deploys: bool = False,
+        previews: bool = False,
     ) -> World:
         """The two repositories; with `branch_deploys`, also the app's branch-deploy workflow,
-        `branch_deploy:` in the manifest config and a branch `feature-x` in the app repo."""
+        `branch_deploy:` in the manifest config and a branch `feature-x` in the app repo; with
+        `previews`, the app's preview-env workflow, `preview_environments:` and its template
+        instead."""
         github.add_token(APP_TOKEN, Token("app-ci", repos=(APP,)))
         github.add_token(MANIFEST_TOKEN, Token("release-bot", repos=(MANIFESTS,), admin=False))
         github.add_token(MANIFEST_JOB_TOKEN, Token("manifest-ci", repos=(MANIFESTS,)))
         seed = root / "manifest-seed"
-        write(seed, manifest_files(registry, branch_deploys=branch_deploys))
+        write(seed, manifest_files(registry, branch_deploys=branch_deploys, previews=previews))
         git("init", "-q", "-b", PRODUCTION_BRANCH, cwd=seed)
         git("add", "-A", cwd=seed)
         git("commit", "-q", "-m", "initial manifests", cwd=seed)
@@ -213,17 +258,19 @@ class World:
         }
         if branch_deploys:
             files[".github/workflows/branch-deploy.yml"] = branch_deploy_workflow(registry)
+        if previews:
+            files[".github/workflows/preview-env.yml"] = preview_env_workflow(registry)
         write(app, files)
         git("init", "-q", "-b", "master", cwd=app)
         git("add", "-A", cwd=app)
         git("commit", "-q", "-m", "web: first release", cwd=app)
-        if branch_deploys:
+        if branch_deploys or previews:
             git("switch", "-q", "-c", FEATURE_BRANCH, cwd=app)
             write(app, {"hello.txt": "hello from feature-x\n"})
             git("commit", "-q", "-am", "web: try feature x", cwd=app)
             git("switch", "-q", "master", cwd=app)  # issue_comment runs the default branch's
         github.create_repo(APP, source=app)
-        if branch_deploys:
+        if branch_deploys or previews:
             github.set_permission(APP, COMMENTER, "write")
         # act derives the repository name from origin; nothing is fetched from it.
         git("remote", "add", "origin", f"https://github.com/{APP}.git", cwd=app)
@@ -279,6 +326,29 @@ class World:
             secrets={"GITHUB_TOKEN": APP_TOKEN, "MANIFEST_TOKEN": MANIFEST_TOKEN},
         )
         return comment_id, run
+
+    def pull_request(self, number: int, action: str) -> ActResult:
+        """GitHub sends the app repo's workflows a `pull_request` event `action` for `number`
+        (the pull request as the emulator has it now: labels, state)."""
+        payload = events.pull_request_event(self.github.api_url, APP_TOKEN, APP, number, action)
+        return self.act.run(
+            self.app,
+            "pull_request",
+            payload,
+            secrets={"GITHUB_TOKEN": APP_TOKEN, "MANIFEST_TOKEN": MANIFEST_TOKEN},
+        )
+
+    def app_api(self, method: str, path: str, **kwargs: Any) -> Any:
+        """The app repository's REST API, as the commenter's tools would call it."""
+        answer = requests.request(
+            method,
+            f"{self.github.api_url}/repos/{APP}{path}",
+            headers={"Authorization": f"Bearer {APP_TOKEN}"},
+            timeout=30,
+            **kwargs,
+        )
+        answer.raise_for_status()
+        return answer.json() if answer.content else None
 
     def app_comments(self, number: int) -> tuple[str, ...]:
         return self.github.comments(APP, number)
