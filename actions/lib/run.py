@@ -26,7 +26,7 @@ PERMISSIONS = ("read", "triage", "write", "maintain", "admin")
 REPORT_STATES = ("building", "deployed", "refused", "undeployed", "failed")
 BRANCH_DEPLOY_COMMANDS = ("parse", "report", "deploy", "undeploy", "expire")
 PREVIEW_STATES = ("building", "up", "refused", "removed", "failed")
-PREVIEW_ENV_COMMANDS = ("parse", "report", "up", "down", "list", "expire")
+PREVIEW_ENV_COMMANDS = ("parse", "report", "report-expired", "up", "down", "list", "expire")
 _INT = re.compile(r"^[0-9]+$")
 
 
@@ -225,6 +225,14 @@ ACTIONS: dict[str, tuple[str, tuple[Input, ...]]] = {
             Input("expires-at", "--expires-at"),
             Input("reason", "--reason"),
             Input("sha", "--sha"),
+        ),
+    ),
+    "preview-env-report-expired": (
+        "preview-env report-expired",
+        (
+            Input("api-url", "--api-url"),
+            Input("repo", "--repo"),
+            Input("expired", "--expired", required=True),
         ),
     ),
     "preview-env-up": (

@@ -205,7 +205,12 @@ def expire_cmd(
     )
 
 
-from gitops_release.commands.preview_env_app import parse_cmd, report_cmd  # noqa: E402
+from gitops_release.commands.preview_env_app import (  # noqa: E402
+    parse_cmd,
+    report_cmd,
+    report_expired_cmd,
+)
 
 preview_env_cmd.add_command(parse_cmd)
 preview_env_cmd.add_command(report_cmd)
+preview_env_cmd.add_command(report_expired_cmd)

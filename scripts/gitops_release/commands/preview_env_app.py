@@ -18,6 +18,7 @@ from gitops_release.commands.branch_deploy_app import _ROLES, app_github_options
 from gitops_release.commands.branch_deploy_app import _run_url as run_url
 from gitops_release.commands.common import api_url as resolve_api_url
 from gitops_release.commands.common import token
+from gitops_release.errors import UsageError
 
 
 @click.command("parse")
@@ -176,3 +177,39 @@ def report_cmd(
         else ""
     )
     click.echo(f"#{result.pr} {result.state}: comment {result.comment}{deployment}")
+
+
+@click.command("report-expired")
+@click.option("--repo", default=None, metavar="OWNER/NAME", help="The app repository.")
+@click.option(
+    "--expired", "expired", required=True, metavar="JSON", help="`expire`'s list (its output)."
+)
+@app_github_options
+@click.option("--json", "as_json", is_flag=True, help="Print the results as JSON.")
+def report_expired_cmd(
+    repo: str | None, expired: str, api_url: str | None, token_env: str, *, as_json: bool
+) -> None:
+    """Report `removed` on each pull request of this repository whose preview `expire` removed
+    (the sticky comment says so; the Deployments become inactive)."""
+    from gitops_release.flows.preview_report import expired_requests, report  # noqa: PLC0415
+    from gitops_release.github import connect  # noqa: PLC0415
+
+    full_name = app_repo(repo)
+    try:
+        items = json.loads(expired)
+        requests, others = expired_requests(items, full_name, run_url=run_url())
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise UsageError(
+            f"--expired is not the list `preview-env expire` prints: {exc}",
+            hint="pass the expired output of the expire step",
+        ) from None
+    forge = connect(resolve_api_url(api_url), token(token_env), full_name) if requests else None
+    results = [report(r, forge).as_json() for r in requests if forge is not None]
+    data = {"reported": results, "elsewhere": others}
+    actions_io.set_outputs({"reported": str(len(results))})
+    if as_json:
+        click.echo(json.dumps(data, indent=2, sort_keys=True))
+        return
+    lines = [f"#{r['pr']} {r['app']}: removed (expired)" for r in results]
+    lines += [f"{o}: another repository's preview" for o in others]
+    click.echo("\n".join(lines) or "nothing to report")

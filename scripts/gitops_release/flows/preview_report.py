@@ -11,6 +11,7 @@ deployment — for up, a GitHub Deployment of the head commit to `preview/<app>/
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
@@ -192,3 +193,28 @@ def _deactivate(forge: Forge, where: str, *, keep: int | None, why: str) -> tupl
         forge.set_deployment_status(deployment.id, state="inactive", description=why)
         done.append(deployment.id)
     return tuple(done)
+
+
+def expired_requests(
+    items: Sequence[Mapping[str, Any]], repo: str, *, run_url: str | None = None
+) -> tuple[list[ReportRequest], list[str]]:
+    """`removed` reports for the previews of `repo` in an `expire` list, and the others
+    (`OWNER/NAME#N`), which belong to other app repositories and are left to them."""
+    mine: list[ReportRequest] = []
+    others: list[str] = []
+    for item in items:
+        if str(item["repo"]).lower() != repo.lower():
+            others.append(f"{item['repo']}#{item['pr']}")
+            continue
+        mine.append(
+            ReportRequest(
+                pr=int(item["pr"]),
+                state="removed",
+                app=str(item["app"]),
+                url=item.get("url") or None,
+                image=item.get("image") or None,
+                reason=f"expired at {item.get('expires_at')}",
+                run_url=run_url,
+            )
+        )
+    return mine, others

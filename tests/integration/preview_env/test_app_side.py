@@ -334,3 +334,38 @@ def test_up_without_app_is_a_usage_error(app: App, run_cli: RunCli) -> None:
     out = report(run_cli, app, "up", "--url", URL, code=2)["output"]
     assert "--state up needs --app" in out
     assert app.github.comments(APP, app.pr) == ()
+
+
+def test_report_expired_tells_this_repositorys_pull_requests(app: App, run_cli: RunCli) -> None:
+    report(run_cli, app, "up", "--app", "web", "--url", URL)
+    expired = [
+        {"app": "web", "pr": app.pr, "repo": APP, "url": URL, "image": "ghcr.io/acme/web:x",
+         "expires_at": "2026-12-05T12:00:00Z"},
+        {"app": "web", "pr": 9, "repo": "acme/other", "url": None, "image": "x",
+         "expires_at": "2026-12-05T12:00:00Z"},
+    ]  # fmt: skip
+    result = run_cli(
+        "preview-env", "report-expired", "--repo", APP, "--expired", json.dumps(expired),
+        "--api-url", app.github.api_url, "--json",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["elsewhere"] == ["acme/other#9"]
+    ((reported,),) = [data["reported"]]
+    assert (reported["pr"], reported["state"], reported["deployment_state"]) == (
+        app.pr,
+        "removed",
+        "inactive",
+    )
+    (body,) = app.github.comments(APP, app.pr)
+    assert "Preview environment removed" in body
+    assert "expired at 2026-12-05T12:00:00Z" in body
+    assert app.github.deployments(APP)[-1].states[-1] == "inactive"
+
+
+def test_report_expired_rejects_what_is_not_an_expire_list(app: App, run_cli: RunCli) -> None:
+    for bad in ("{not json", '[{"app": "web"}]', '"x"'):
+        result = run_cli("preview-env", "report-expired", "--repo", APP, "--expired", bad)
+        assert result.exit_code == 2, (bad, result.output)
+        assert "--expired is not the list" in result.output
+    assert app.github.comments(APP, app.pr) == ()
