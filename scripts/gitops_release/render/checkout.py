@@ -7,13 +7,13 @@ from __future__ import annotations
 import re
 import tempfile
 from collections.abc import Iterable, Mapping
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 from gitops_release.config.model import DEFAULT_RENDER_TIMEOUT
 from gitops_release.diff.secrets import redact_text
 from gitops_release.git import Git
+from gitops_release.parallel import map_threads
 from gitops_release.render.discover import ConfigRoots, RepoIndex, config_at
 from gitops_release.render.materialize import materialize, scratch_directory
 from gitops_release.render.model import RenderRoot
@@ -100,11 +100,7 @@ def render_commits(
             path = materialize(tree, paths, dest, git=Git(repo), commit=revision.commit)
             return RenderJob(revision.label, path, revision.roots)
 
-        if len(wanted) == 1:
-            jobs = [checkout(wanted[0])]
-        else:
-            with ThreadPoolExecutor(max_workers=len(wanted)) as pool:
-                jobs = list(pool.map(checkout, wanted))
+        jobs = map_threads(checkout, wanted, name="checkout")
         return render_many(jobs, timeout=timeout, scratch=scratch, workers=workers)
 
 

@@ -10,14 +10,14 @@ from __future__ import annotations
 import math
 import os
 import time
-from collections.abc import Iterable, Mapping, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Protocol
 
 from gitops_release.diff.secrets import mask
 from gitops_release.errors import GitopsReleaseError, RenderError
+from gitops_release.parallel import run_tasks
 from gitops_release.render import confine
 from gitops_release.render.confine import escaping_links
 from gitops_release.render.helm import HelmRenderer
@@ -115,23 +115,23 @@ def render_many(
             ((job.label, r.key), _refusal(r, refused[r.key])) for r in job.roots if r.key in refused
         )
         confined.append(replace(job, roots=tuple(r for r in job.roots if r.key not in refused)))
-    with ThreadPoolExecutor(max_workers=width, thread_name_prefix="render") as pool:
 
-        def submit(job: RenderJob, roots: tuple[RenderRoot, ...]) -> Future[_Outcome]:
-            if len(roots) == 1:
-                return pool.submit(_single, job, roots[0], timeout, scratch)
-            return pool.submit(_batch, job, roots, timeout, scratch)
+    def task(job: RenderJob, roots: tuple[RenderRoot, ...]) -> Callable[[], _Outcome]:
+        if len(roots) == 1:
+            return lambda: _single(job, roots[0], timeout, scratch)
+        return lambda: _batch(job, roots, timeout, scratch)
 
-        # Batches first: they take longest, and singles fill the gaps at the end.
-        units = [(job, unit) for job in confined for unit in _units(job, width)]
-        units.sort(key=lambda u: -len(u[1]))
-        pending = {submit(job, unit) for job, unit in units}
-        while pending:
-            done, pending = wait(pending, return_when=FIRST_COMPLETED)
-            for future in done:
-                outcome = future.result()
-                results.update(((outcome.job.label, r.key), r) for r in outcome.rendered)
-                pending |= {submit(outcome.job, (root,)) for root in outcome.retry}
+    # Batches first: they take longest, and singles fill the gaps at the end.
+    units = [(job, unit) for job in confined for unit in _units(job, width)]
+    units.sort(key=lambda u: -len(u[1]))
+    outcomes = run_tasks(
+        [task(job, unit) for job, unit in units],
+        width=width,
+        follow_up=lambda outcome: [task(outcome.job, (root,)) for root in outcome.retry],
+        name="render",
+    )
+    for outcome in outcomes:
+        results.update(((outcome.job.label, r.key), r) for r in outcome.rendered)
     return results
 
 

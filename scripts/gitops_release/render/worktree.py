@@ -14,12 +14,12 @@ import shutil
 import tempfile
 import threading
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
 from gitops_release.errors import GitError
 from gitops_release.git import Git
+from gitops_release.parallel import map_threads
 from gitops_release.render.materialize import SCRATCH_PREFIX
 
 # Our checkouts must not run the user's hooks or fetch LFS objects (no network while rendering).
@@ -74,8 +74,7 @@ class Worktrees:
             added, self._added = self._added, []
         removed: list[bool] = []
         try:
-            with ThreadPoolExecutor(max_workers=max(1, len(added))) as pool:
-                removed = list(pool.map(self._remove, added))
+            removed = map_threads(self._remove, added, name="worktree")
         finally:
             shutil.rmtree(self.scratch, ignore_errors=True)
             if len(removed) != len(added) or not all(removed):

@@ -14,7 +14,6 @@ from __future__ import annotations
 import contextlib
 import os
 from collections.abc import Iterable, Mapping
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,6 +32,7 @@ from gitops_release.diff.resources import parse_manifests
 from gitops_release.diff.secrets import secret_values
 from gitops_release.errors import ConfigError, RenderError
 from gitops_release.locks import TOOL_DIR
+from gitops_release.parallel import map_threads
 from gitops_release.render.checkout import Revision, render_commits
 from gitops_release.render.discover import ConfigRoots, RepoIndex, config_at, text_blobs
 from gitops_release.render.graph import ParseCache
@@ -149,8 +149,9 @@ def _unrendered(
 def _trees(repo: Path, base: str, head: str) -> tuple[Tree, Tree]:
     """Both file listings, and the text of every file discovery reads, with one blob read."""
     store = GitBlobStore(repo)
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        base_tree, head_tree = pool.map(lambda c: tree_from_git(repo, c, store=store), [base, head])
+    base_tree, head_tree = map_threads(
+        lambda c: tree_from_git(repo, c, store=store), [base, head], name="tree"
+    )
     store.texts(text_blobs(base_tree) | text_blobs(head_tree))
     return base_tree, head_tree
 
