@@ -15,10 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 from ruamel.yaml.nodes import Node
 
+from gitops_release.config.defaults import CONFIG_FILE, DEFAULT_HELM_KEY, DEFAULT_RENDER_TIMEOUT
 from gitops_release.config.model import (
-    CONFIG_FILE,
-    DEFAULT_HELM_KEY,
-    DEFAULT_RENDER_TIMEOUT,
     App,
     BranchDeploySettings,
     Config,

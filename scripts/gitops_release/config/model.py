@@ -5,12 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from gitops_release.config.defaults import CONFIG_FILE, DEFAULT_HELM_KEY, DEFAULT_RENDER_TIMEOUT
 from gitops_release.errors import ConfigError
 
 TargetKind = Literal["kustomize", "helm", "manifest"]
-CONFIG_FILE = ".gitops-release.yaml"
-DEFAULT_HELM_KEY = "image.tag"
-DEFAULT_RENDER_TIMEOUT = 120.0
 
 
 @dataclass(frozen=True)

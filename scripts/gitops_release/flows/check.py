@@ -10,7 +10,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from gitops_release.config import Config
-from gitops_release.config.model import DEFAULT_RENDER_TIMEOUT
+from gitops_release.config.defaults import DEFAULT_RENDER_TIMEOUT
 from gitops_release.gates import GateReport, Problem, run_gates
 from gitops_release.git import Git
 from gitops_release.render.checkout import Revision, render_commits

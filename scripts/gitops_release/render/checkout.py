@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from gitops_release.config.model import DEFAULT_RENDER_TIMEOUT
+from gitops_release.config.defaults import DEFAULT_RENDER_TIMEOUT
 from gitops_release.diff.secrets import redact_text
 from gitops_release.git import Git
 from gitops_release.parallel import map_threads

@@ -24,8 +24,9 @@ import posixpath
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property, partial
+from typing import TYPE_CHECKING
 
-from gitops_release.config import CONFIG_FILE, Config, load_config_text
+from gitops_release.config.defaults import CONFIG_FILE
 from gitops_release.render.argo import AppSource, might_hold_apps, parse_apps
 from gitops_release.render.chart_meta import CHART_FILE
 from gitops_release.render.closure import (
@@ -42,6 +43,12 @@ from gitops_release.render.graph import KustomizeGraph, ParseCache
 from gitops_release.render.kustomization import KUSTOMIZATION_NAMES
 from gitops_release.render.model import Closure, RenderRoot, RootKind
 from gitops_release.render.tree import Tree
+
+if TYPE_CHECKING:
+    from gitops_release.config import Config
+
+if TYPE_CHECKING:
+    from gitops_release.config import Config
 
 _YAML_SUFFIXES = (".yaml", ".yml", ".json")
 
@@ -365,4 +372,6 @@ def config_at(tree: Tree) -> Config | None:
     text = tree.text(CONFIG_FILE)
     if text is None:
         return None
+    from gitops_release.config import load_config_text  # noqa: PLC0415  (only with a config)
+
     return load_config_text(text, source=CONFIG_FILE)

@@ -16,9 +16,9 @@ import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from gitops_release.config import CONFIG_FILE, Config
-from gitops_release.config.model import DEFAULT_RENDER_TIMEOUT
+from gitops_release.config.defaults import CONFIG_FILE, DEFAULT_RENDER_TIMEOUT
 from gitops_release.diff.compare import (
     Parsed,
     RootInfo,
@@ -40,6 +40,9 @@ from gitops_release.render.model import RenderRoot
 from gitops_release.render.revisions import resolve_commits
 from gitops_release.render.run import Rendered
 from gitops_release.render.tree import GitBlobStore, Tree, changed_paths, tree_from_git
+
+if TYPE_CHECKING:
+    from gitops_release.config import Config
 
 BASE = "base"
 HEAD = "head"
