@@ -67,9 +67,6 @@ def diff_cmd(
     Exit status 1 when any root failed to render (the others are still diffed and reported).
     """
     from gitops_release.flows.diff import DiffRequest, run_diff  # noqa: PLC0415
-    from gitops_release.reporting.diff import to_json, to_text  # noqa: PLC0415
-    from gitops_release.reporting.diff.markdown import build_comment  # noqa: PLC0415
-    from gitops_release.reporting.jsondoc import dumps  # noqa: PLC0415
 
     result = run_diff(
         DiffRequest(
@@ -81,11 +78,19 @@ def diff_cmd(
             workers=jobs,
         )
     )
+    # Each format loads only its own report builder.
     if fmt == "json":
+        from gitops_release.reporting.diff.jsondoc import to_json  # noqa: PLC0415
+        from gitops_release.reporting.jsondoc import dumps  # noqa: PLC0415
+
         text = dumps(to_json(result)) + "\n"
     elif fmt == "markdown":
+        from gitops_release.reporting.diff.markdown import build_comment  # noqa: PLC0415
+
         text = build_comment(result, max_chars=max_chars)
     else:
+        from gitops_release.reporting.diff.text import to_text  # noqa: PLC0415
+
         text = to_text(result, color=output is None and sys.stdout.isatty())
     if output is None:
         click.echo(text, nl=False)

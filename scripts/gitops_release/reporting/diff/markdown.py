@@ -9,18 +9,17 @@ visible notice says how much was left out and where the full diff is.
 from __future__ import annotations
 
 import html
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from gitops_release.diff.model import DiffResult, ImageChange, RootDiff
+from gitops_release.reporting.diff.order import STATUS_ORDER, roots_in_order
 
 MARKER = "<!-- gitops-release:preview -->"
 COMMENT_LIMIT = 65_536  # characters GitHub accepts in one issue comment
 JOB_SUMMARY_LIMIT = 1_048_576  # bytes GitHub accepts in one step summary
 FULL_DIFF_WHERE = "the workflow run's job summary and its `rendered-diff` artifact"
 _NOTICE_RESERVE = 600
-_STATUS_ORDER = {"error": 0, "changed": 1, "unchanged": 2}
-
 Measure = Callable[[str], int]
 
 
@@ -157,7 +156,7 @@ def _summary_table(result: DiffResult, *, room: int, measure: Measure) -> str:
         left = ordered[listed:]
         kinds = ", ".join(
             f"{sum(1 for r in left if r.status == s)} {s}"
-            for s in _STATUS_ORDER
+            for s in STATUS_ORDER
             if any(r.status == s for r in left)
         )
         table += f"\n\n… and {len(left)} more roots ({kinds}), listed in the full report."
@@ -309,8 +308,3 @@ def _cell(text: str) -> str:
 
 def _image(image: str | None) -> str:
     return f"`{_code(image)}`" if image else "-"
-
-
-def roots_in_order(roots: Sequence[RootDiff]) -> list[RootDiff]:
-    """Roots as every report lists them: errors first, then changed, then unchanged; by name."""
-    return sorted(roots, key=lambda r: (_STATUS_ORDER[r.status], r.name))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from gitops_release.diff.model import DiffResult, RootDiff
-from gitops_release.reporting.diff.markdown import roots_in_order
+from gitops_release.reporting.diff.order import roots_in_order
 
 
 def to_text(result: DiffResult, *, color: bool = False) -> str:
