@@ -18,7 +18,6 @@ import click
 
 from gitops_release import __version__, actions_io
 from gitops_release.errors import ExitCode, GitopsReleaseError
-from gitops_release.proc import mask
 
 # Command name → module (in gitops_release.commands) and click command. A command's module, and
 # what it needs (PyGithub, the renderers, the gates), is imported only when that command runs:
@@ -95,6 +94,8 @@ def main(argv: list[str] | None = None) -> None:
         # A bug: the traceback for people, and still one JSON document for the caller.
         import traceback  # noqa: PLC0415
 
+        from gitops_release.proc import mask  # noqa: PLC0415
+
         click.echo(mask("".join(traceback.format_exception(exc))).rstrip("\n"), err=True)
         _fail(
             args,
@@ -139,6 +140,9 @@ def show_error(
     """`error: …` / `  hint: …` on stderr; inside Actions an `::error::` annotation; with
     `as_json` (and `to_stdout`) `{"error": {"message", "hint", "exit_code"}}` on stdout. Every
     known secret is masked in all of them."""
+    # proc (subprocess) loads here, not at start-up: `--version` and `--help` never need it.
+    from gitops_release.proc import mask  # noqa: PLC0415
+
     message = mask(message)
     hint = mask(hint) if hint else None
     if actions_io.in_actions():
