@@ -28,6 +28,12 @@ from gitops_release.reporting import results as output
 )
 @click.option("--app", "app", default=None, help="App name (default: the app whose image matches).")
 @click.option("--allow-downgrade", is_flag=True, help="Allow a lower semver tag than the current.")
+@click.option(
+    "--strategy",
+    default=None,
+    metavar="NAME",
+    help="Release strategy (a preset of apps.<app>.strategies) [default: the app's default].",
+)
 @click.option("--dry-run", is_flag=True, help="Print the diff; write nothing.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 def set_image_cmd(
@@ -35,6 +41,7 @@ def set_image_cmd(
     env: str,
     image_ref: str,
     app: str | None,
+    strategy: str | None,
     *,
     allow_downgrade: bool,
     dry_run: bool,
@@ -52,6 +59,7 @@ def set_image_cmd(
             app=app,
             allow_downgrade=allow_downgrade,
             dry_run=dry_run,
+            strategy=strategy,
         )
     )
     if as_json:

@@ -20,6 +20,8 @@ if TYPE_CHECKING:
         Environment,
         GateSettings,
         PreviewSettings,
+        Strategies,
+        Strategy,
         Target,
     )
 
@@ -31,6 +33,8 @@ __all__ = [
     "Environment",
     "GateSettings",
     "PreviewSettings",
+    "Strategies",
+    "Strategy",
     "Target",
     "load_config",
     "load_config_text",

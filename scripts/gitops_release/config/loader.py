@@ -23,6 +23,8 @@ from gitops_release.config.model import (
     Environment,
     GateSettings,
     PreviewSettings,
+    Strategies,
+    Strategy,
     Target,
     TargetKind,
     parse_duration,
@@ -270,6 +272,7 @@ def _semantic_problems(data: dict[str, Any], root: Node, source: str) -> list[st
         except ImageRefError as exc:
             where = _position(root, ["apps", app_name, "image"])
             problems.append(f"{source}:{where}: {exc.message} ({exc.hint})")
+        problems += _strategy_problems(app_name, app.get("strategies"), root, source)
         for i, target in enumerate(app["targets"]):
             for j, env in enumerate(target.get("environments", [])):
                 if env not in envs:
@@ -279,6 +282,31 @@ def _semantic_problems(data: dict[str, Any], root: Node, source: str) -> list[st
                         f"environment '{env}' (defined: {', '.join(names)})"
                     )
     return problems
+
+
+def _strategy_problems(
+    app_name: str, raw: dict[str, Any] | None, root: Node, source: str
+) -> list[str]:
+    if raw is None:
+        return []
+    known = [k for k in raw if k != "default"]
+    if raw["default"] not in known:
+        path: list[str | int] = ["apps", app_name, "strategies", "default"]
+        where = f"{source}:{_position(root, path)}: {_key_path(path)}"
+        names = ", ".join(known) or "none"
+        return [f"{where}: unknown strategy '{raw['default']}' (known: {names})"]
+    return []
+
+
+def _strategies(raw: dict[str, Any] | None) -> Strategies | None:
+    if raw is None:
+        return None
+    presets = tuple(
+        Strategy(name=name, steps=tuple(p["steps"]), analysis=p.get("analysis"))
+        for name, p in raw.items()
+        if name != "default"
+    )
+    return Strategies(default=raw["default"], presets=presets)
 
 
 def _build(data: dict[str, Any], root: Node, source: str) -> Config:
@@ -304,6 +332,7 @@ def _build(data: dict[str, Any], root: Node, source: str) -> Config:
                 )
                 for i, t in enumerate(app["targets"])
             ),
+            strategies=_strategies(app.get("strategies")),
         )
         for name, app in data["apps"].items()
     )
@@ -387,6 +416,7 @@ def _target(raw: dict[str, Any], *, line: int) -> Target:
         container=raw.get("container"),
         name=raw.get("name"),
         line=line,
+        strategy_key=raw.get("strategy_key"),
     )
 
 

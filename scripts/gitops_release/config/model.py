@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 from gitops_release.config.defaults import CONFIG_FILE, DEFAULT_HELM_KEY, DEFAULT_RENDER_TIMEOUT
 from gitops_release.errors import ConfigError
@@ -31,6 +31,7 @@ class Target:
     container: str | None = None
     name: str | None = None
     line: int = 0
+    strategy_key: str | None = None  # helm: dotted key of the canary steps list
 
     def applies_to(self, env: str) -> bool:
         return self.environments is None or env in self.environments
@@ -43,10 +44,63 @@ class Target:
 
 
 @dataclass(frozen=True)
+class Strategy:
+    """A named Argo Rollouts canary preset: the `steps` (and optional background `analysis`)
+    a release writes into `spec.strategy.canary` of the app's Rollouts. No steps: a rolling
+    update (the blocks are removed)."""
+
+    name: str
+    steps: tuple[dict[str, Any], ...] = ()
+    analysis: dict[str, Any] | None = None
+
+    @property
+    def rolling(self) -> bool:
+        return not self.steps
+
+
+@dataclass(frozen=True)
+class Strategies:
+    """`apps.<app>.strategies`: the presets and the one a release gets unless it asks."""
+
+    default: str
+    presets: tuple[Strategy, ...]
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(p.name for p in self.presets)
+
+    def get(self, name: str | None, *, app: str = "", source: str = CONFIG_FILE) -> Strategy:
+        """The preset `name` (None: the default); an unknown name lists the known ones."""
+        wanted = self.default if name is None else name
+        for preset in self.presets:
+            if preset.name == wanted:
+                return preset
+        known = ", ".join(self.names)
+        raise ConfigError(
+            f"unknown strategy '{wanted}' for app '{app}' (known in {source}: {known})",
+            hint=f"use one of: {known}, or add '{wanted}' under apps.{app}.strategies",
+        )
+
+
+@dataclass(frozen=True)
 class App:
     name: str
     image: str
     targets: tuple[Target, ...]
+    strategies: Strategies | None = None
+
+    def strategy(self, name: str | None, *, source: str = CONFIG_FILE) -> Strategy | None:
+        """The preset a release applies: `name`, else the default; None when the app has no
+        strategies and none was asked for."""
+        if self.strategies is None:
+            if name is None:
+                return None
+            raise ConfigError(
+                f"app '{self.name}' has no strategies in {source}, so --strategy {name} "
+                "cannot be applied (known: none)",
+                hint=f"add apps.{self.name}.strategies with a '{name}' preset (docs/canary.md)",
+            )
+        return self.strategies.get(name, app=self.name, source=source)
 
     def targets_for(self, env: str) -> tuple[Target, ...]:
         return tuple(t for t in self.targets if t.applies_to(env))

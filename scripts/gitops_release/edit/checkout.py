@@ -8,20 +8,26 @@ from __future__ import annotations
 
 import difflib
 import os
+import posixpath
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from gitops_release.config import App, Config, Target
 from gitops_release.edit.apply import inside
 from gitops_release.edit.model import PlannedFile
 from gitops_release.edit.plan import (
     KUSTOMIZATION_NAMES,
+    MANIFEST_SUFFIXES,
     TargetFiles,
     manifest_files,
     plan_set_image,
 )
+from gitops_release.edit.strategy import Reached
 from gitops_release.errors import ConfigError, ManifestError
 from gitops_release.image import ImageRef
+from gitops_release.yamlio import nodes as yamlnodes
 
 
 def targets_of(config: Config, app: App, env: str) -> tuple[Target, ...]:
@@ -36,11 +42,158 @@ def targets_of(config: Config, app: App, env: str) -> tuple[Target, ...]:
 
 
 def plan_on_checkout(
-    repo: Path, config: Config, app: App, *, env: str, ref: ImageRef, allow_downgrade: bool
+    repo: Path,
+    config: Config,
+    app: App,
+    *,
+    env: str,
+    ref: ImageRef,
+    allow_downgrade: bool,
+    strategy: str | None = None,
 ) -> tuple[PlannedFile, ...]:
-    """Read the app's target files for `env` from a checkout and plan setting `ref` (no writes)."""
-    texts, resolved = read_targets(repo, config, targets_of(config, app, env))
-    return plan_set_image(app, ref, resolved, texts, allow_downgrade=allow_downgrade)
+    """Read the app's target files for `env` from a checkout and plan setting `ref` (no writes).
+
+    `strategy` names the release strategy asked for; without it an app with `strategies:` gets
+    its default one (see `release_strategy`).
+    """
+    preset = app.strategy(strategy, source=config.source)
+    targets = targets_of(config, app, env)
+    texts, resolved = read_targets(repo, config, targets)
+    if preset is not None:
+        resolved = [with_reach(repo, config, app, env, entry) for entry in resolved]
+        for entry in resolved:
+            for reached in entry.reach:
+                if reached.file not in texts:
+                    texts[reached.file] = read_text(repo, reached.file)
+    return plan_set_image(
+        app, ref, resolved, texts, allow_downgrade=allow_downgrade, strategy=preset,
+        strategy_asked=strategy is not None,
+    )  # fmt: skip
+
+
+def with_reach(repo: Path, config: Config, app: App, env: str, entry: TargetFiles) -> TargetFiles:
+    """`entry` with the files its target reaches and those another environment's target of the
+    app reaches too."""
+    reach = reach_of(repo, entry)
+    others = {
+        r.file
+        for t in app.targets
+        if not t.applies_to(env)
+        for r in reach_of(repo, _quiet_resolve(repo, t, config.source))
+    }
+    return replace(entry, reach=reach, shared=frozenset(r.file for r in reach) & others)
+
+
+def _quiet_resolve(repo: Path, target: Target, source: str) -> TargetFiles:
+    try:
+        return resolve_target_files(repo, target, source)
+    except ManifestError:
+        return TargetFiles(target, ())
+
+
+def reach_of(repo: Path, entry: TargetFiles) -> tuple[Reached, ...]:
+    """The YAML files a target's Rollouts may be in: a manifest target's files, a
+    kustomization's resources (through local bases) and patches; a Helm target's values file."""
+    if entry.target.kind != "kustomize" or not entry.files:
+        return tuple(Reached(f) for f in entry.files)
+    found: dict[str, Reached] = {}
+    for item in kustomize_reach(repo, posixpath.dirname(entry.files[0]), set(), missing=[]):
+        found.setdefault(item.file, item)
+    return tuple(found.values())
+
+
+def kustomize_reach(
+    repo: Path, directory: str, seen: set[str], *, missing: list[str]
+) -> list[Reached]:
+    """Resources (files, and local directories recursively) then patches of the kustomization
+    in `directory`; paths that are not on disk (yet: a sparse checkout) go to `missing`."""
+    if directory in seen:
+        return []
+    seen.add(directory)
+    kfile = next(
+        (f"{directory}/{n}" for n in KUSTOMIZATION_NAMES if _exists(repo, f"{directory}/{n}")),
+        None,
+    )
+    if kfile is None:
+        missing.append(directory)
+        return []
+    data = _kustomization_data(repo, kfile)
+    out: list[Reached] = []
+    for entry in _strings(data.get("resources")) + _strings(data.get("bases")):
+        path = _join(directory, entry)
+        if path is None:
+            continue
+        if _exists(repo, path) and inside(repo, path).is_dir():
+            out += kustomize_reach(repo, path, seen, missing=missing)
+        elif path.endswith(MANIFEST_SUFFIXES):
+            if _exists(repo, path):
+                out.append(Reached(path))
+            else:
+                missing.append(path)
+        elif not _exists(repo, path):
+            missing.append(path)
+    return out + _patches(repo, directory, data, missing=missing)
+
+
+def _patches(
+    repo: Path, directory: str, data: dict[str, Any], *, missing: list[str]
+) -> list[Reached]:
+    """The patch files of a kustomization (inline patches are not files to edit)."""
+    entries = _strings(data.get("patchesStrategicMerge")) + [
+        p["path"]
+        for p in data.get("patches") or ()
+        if isinstance(p, dict) and isinstance(p.get("path"), str)
+    ]
+    out = []
+    for entry in entries:
+        path = _join(directory, entry)
+        if path is None:
+            continue
+        if _exists(repo, path):
+            out.append(Reached(path, patch=True))
+        else:
+            missing.append(path)
+    return out
+
+
+def _kustomization_data(repo: Path, name: str) -> dict[str, Any]:
+    try:
+        docs = yamlnodes.compose_all(read_text(repo, name), source=name, error=ManifestError)
+    except ManifestError:
+        return {}
+    data = yamlnodes.to_python(docs[0]) if docs else None
+    return data if isinstance(data, dict) else {}
+
+
+def _strings(value: Any) -> list[str]:
+    return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
+
+
+def _join(directory: str, entry: str) -> str | None:
+    """A local path relative to the repository root, or None (a URL, or outside the repo)."""
+    if "://" in entry or entry.startswith(("github.com/", "git@")) or "\n" in entry:
+        return None
+    path = posixpath.normpath(posixpath.join(directory, entry))
+    if path.startswith("../") or path == ".." or posixpath.isabs(path):
+        return None
+    return path
+
+
+def _exists(repo: Path, name: str) -> bool:
+    try:
+        return inside(repo, name).exists()
+    except ManifestError:
+        return False
+
+
+def strategy_paths(repo: Path, app: App) -> set[str]:
+    """The paths every target of `app` reaches that a sparse checkout lacks (bases of overlays,
+    patches outside the target's directory)."""
+    missing: list[str] = []
+    for target in app.targets:
+        if target.kind == "kustomize":
+            kustomize_reach(repo, target.path, set(), missing=missing)
+    return set(missing)
 
 
 def read_targets(

@@ -54,6 +54,31 @@ class Edit:
 
 
 @dataclass(frozen=True)
+class StrategyEdit:
+    """A Rollout's canary steps (and analysis) as a release changes them: `rolling → canary: 25%
+    · pause` on Rollout/web in file:line."""
+
+    file: str
+    line: int
+    resource: str
+    old: str
+    new: str
+    strategy: str
+    target: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "file": self.file,
+            "line": self.line,
+            "resource": self.resource,
+            "old": self.old,
+            "new": self.new,
+            "strategy": self.strategy,
+            "target": self.target,
+        }
+
+
+@dataclass(frozen=True)
 class PlannedFile:
     """A file as the edit engine plans it: its text before, its complete new text, the edits."""
 
@@ -61,6 +86,7 @@ class PlannedFile:
     before: str
     after: str
     edits: tuple[Edit, ...]
+    strategy_edits: tuple[StrategyEdit, ...] = ()
 
     @property
     def changed(self) -> bool:

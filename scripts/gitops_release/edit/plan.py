@@ -5,12 +5,13 @@ No I/O here. The caller reads the target files (see `targets_files`) and writes 
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
-from gitops_release.config import App, Config, Target
+from gitops_release.config import App, Config, Strategy, Target
 from gitops_release.edit.document import YamlFile
 from gitops_release.edit.model import Edit, PlannedFile
+from gitops_release.edit.strategy import Reached, plan_helm_strategy, plan_rollouts
 from gitops_release.edit.targets import (
     FilePlan,
     describe_images,
@@ -32,6 +33,10 @@ class TargetFiles:
 
     target: Target
     files: tuple[str, ...]
+    # For a release strategy: the files the target reaches (a kustomization's resources and
+    # patches; a manifest target's files), and those another environment's target reaches too.
+    reach: tuple[Reached, ...] = ()
+    shared: frozenset[str] = frozenset()
 
 
 def resolve_app(config: Config, ref: ImageRef, app_name: str | None) -> App:
@@ -69,8 +74,14 @@ def plan_set_image(
     texts: Mapping[str, str],
     *,
     allow_downgrade: bool = False,
+    strategy: Strategy | None = None,
+    strategy_asked: bool = False,
 ) -> tuple[PlannedFile, ...]:
-    """Plan the edits for every target of `app` in `env`; verified, not yet written."""
+    """Plan the edits for every target of `app` in `env`; verified, not yet written.
+
+    With a `strategy`, the canary steps of the Rollouts the targets reach are set too; when the
+    release asked for it (`strategy_asked`), a target without a Rollout is an error.
+    """
     plans: dict[str, FilePlan] = {}
 
     def file_plan(name: str) -> FilePlan:
@@ -95,15 +106,44 @@ def plan_set_image(
                     hint=f"check the target's path and container, or the app's image in the "
                     f"config (line {target.line})",
                 )
+        if strategy is not None:
+            _plan_strategy(entry, file_plan, strategy, asked=strategy_asked)
     changes = []
     for name, plan in plans.items():
         after = apply_splices(plan.file.text, plan.splices)
         if plan.splices:
             verify(name, plan.file.docs, plan.file.text, plan.splices, plan.expects)
-        changes.append(PlannedFile(name, plan.file.text, after, tuple(plan.edits)))
+        changes.append(
+            PlannedFile(name, plan.file.text, after, tuple(plan.edits), tuple(plan.strategy_edits))
+        )
     if not allow_downgrade:
         _refuse_downgrade([e for c in changes for e in c.edits], ref)
     return tuple(changes)
+
+
+def _plan_strategy(
+    entry: TargetFiles,
+    file_plan: Callable[[str], FilePlan],
+    strategy: Strategy,
+    *,
+    asked: bool,
+) -> None:
+    target = entry.target
+    if target.kind == "helm":
+        found = plan_helm_strategy(file_plan(entry.files[0]), target, strategy)
+        missing = "no strategy_key: the values key of the canary steps"
+    else:
+        reach = entry.reach or tuple(Reached(f) for f in entry.files)
+        found = bool(plan_rollouts(reach, file_plan, target, strategy, shared=entry.shared))
+        missing = "no Argo Rollout among its files (" + ", ".join(r.file for r in reach) + ")"
+    if not found and asked:
+        raise ManifestError(
+            f"target {target.label} has {missing}, so strategy '{strategy.name}' cannot be "
+            "applied; nothing was written",
+            hint="release without --strategy, or point the target at the Rollout "
+            + ("(add strategy_key: e.g. rollout.canary.steps)" if target.kind == "helm" else "")
+            + f" (config line {target.line})",
+        )
 
 
 def _refuse_downgrade(edits: Sequence[Edit], ref: ImageRef) -> None:

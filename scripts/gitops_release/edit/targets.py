@@ -13,7 +13,7 @@ from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from gitops_release.config import App, Target
 from gitops_release.edit.document import YamlFile
-from gitops_release.edit.model import Edit, Expect, KeyPath, Splice
+from gitops_release.edit.model import Edit, Expect, KeyPath, Splice, StrategyEdit
 from gitops_release.errors import ImageRefError, ManifestError
 from gitops_release.image import ImageRef, normalize_repository, parse
 from gitops_release.yamlio import nodes as yamlnodes
@@ -28,6 +28,7 @@ class FilePlan:
     splices: list[Splice] = field(default_factory=list)
     expects: list[Expect] = field(default_factory=list)
     edits: list[Edit] = field(default_factory=list)
+    strategy_edits: list[StrategyEdit] = field(default_factory=list)
 
     def change(self, doc: int, path: KeyPath, node: ScalarNode, value: str, edit: Edit) -> None:
         """Set an existing scalar to `value`, if it differs."""

@@ -12,7 +12,7 @@ from pathlib import Path
 from gitops_release.config import load_config
 from gitops_release.edit import PlannedFile, resolve_app, write_atomically
 from gitops_release.edit.checkout import plan_on_checkout, unified_diff
-from gitops_release.edit.model import Edit
+from gitops_release.edit.model import Edit, StrategyEdit
 from gitops_release.image import ImageRef
 
 
@@ -24,6 +24,7 @@ class SetImageRequest:
     app: str | None = None
     allow_downgrade: bool = False
     dry_run: bool = False
+    strategy: str | None = None  # a named preset of apps.<app>.strategies; None: the default
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,11 @@ class SetImageResult:
     image: str
     changes: tuple[PlannedFile, ...]
     written: bool
+    strategy: str | None = None  # the preset applied (None: the app has no strategies)
+
+    @property
+    def strategy_edits(self) -> tuple[StrategyEdit, ...]:
+        return tuple(e for c in self.changes for e in c.strategy_edits)
 
     @property
     def changed(self) -> bool:
@@ -55,12 +61,16 @@ def set_image(request: SetImageRequest) -> SetImageResult:
     config = load_config(request.repo)
     config.environment(request.env)
     app = resolve_app(config, request.image, request.app)
+    preset = app.strategy(request.strategy, source=config.source)
     changes = plan_on_checkout(
         request.repo, config, app, env=request.env, ref=request.image,
-        allow_downgrade=request.allow_downgrade,
+        allow_downgrade=request.allow_downgrade, strategy=request.strategy,
     )  # fmt: skip
     written = False
     if not request.dry_run and any(c.changed for c in changes):
         write_atomically(request.repo, changes)
         written = True
-    return SetImageResult(app.name, request.env, str(request.image), changes, written)
+    return SetImageResult(
+        app.name, request.env, str(request.image), changes, written,
+        strategy=preset.name if preset else None,
+    )  # fmt: skip

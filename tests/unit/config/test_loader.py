@@ -64,7 +64,7 @@ def test_schema_is_a_valid_draft_2020_12_schema() -> None:
             ("key: image.tag", "kee: image.tag"),
             (
                 ".gitops-release.yaml:15:9: apps.api.targets[0]: unknown key 'kee' (allowed here: "
-                "digest_key, environments, helm, key); did you mean 'key'?"
+                "digest_key, environments, helm, key, strategy_key); did you mean 'key'?"
             ),
         ),
         (

@@ -26,6 +26,8 @@ def set_image_json(result: SetImageResult) -> dict[str, Any]:
         "previous_image": result.previous_image,
         "files": [c.file for c in result.changes if c.changed],
         "edits": [e.to_json() for e in result.edits],
+        "strategy": result.strategy,
+        "strategy_edits": [e.to_json() for e in result.strategy_edits],
     }
 
 

@@ -5,6 +5,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # only names for annotations: a command imports just the flow it runs
+    from collections.abc import Sequence
+
+    from gitops_release.edit.model import StrategyEdit
     from gitops_release.flows.bump import BumpResult
     from gitops_release.flows.promote import PromoteResult
     from gitops_release.flows.set_image import SetImageResult
@@ -22,7 +25,16 @@ def set_image_text(result: SetImageResult, *, dry_run: bool) -> str:
         old = edit.old if edit.old is not None else "(added)"
         new = edit.new if edit.new is not None else "(removed)"
         lines.append(f"  {edit.file}:{edit.line}  {old} → {new}")
+    lines += strategy_lines(result.strategy_edits)
     return "\n".join(lines)
+
+
+def strategy_lines(edits: Sequence[StrategyEdit]) -> list[str]:
+    """`  rollout.yaml:7  Rollout/web: rolling → canary: 25% · pause (strategy canary)`."""
+    return [
+        f"  {e.file}:{e.line}  {e.resource}: {e.old} → {e.new} (strategy {e.strategy})"
+        for e in edits
+    ]
 
 
 def bump_text(result: BumpResult) -> str:
