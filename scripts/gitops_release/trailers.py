@@ -16,6 +16,7 @@ PREVIEW_APP = "Gitops-Release-Preview-App"
 PREVIEW_IMAGE = "Gitops-Release-Preview-Image"
 ROLLBACK = "Gitops-Release-Rollback"  # FROM -> TO: the image rolled back from, and to
 PROMOTED_FROM = "Gitops-Release-Promoted-From"  # the environment a promotion came from
+STRATEGY = "Gitops-Release-Strategy"  # the release strategy (apps.<app>.strategies preset)
 
 _TRAILER = re.compile(r"^([A-Za-z0-9][A-Za-z0-9-]*):\s*(.*)$")
 

@@ -29,6 +29,12 @@ from gitops_release.reporting import results as output
 @click.option("--source-sha", default=None, help="App commit [default: $GITHUB_SHA].")
 @click.option("--source-pr", type=int, default=None, help="App pull request number.")
 @click.option("--allow-downgrade", is_flag=True, help="Allow a lower semver tag.")
+@click.option(
+    "--strategy",
+    default=None,
+    metavar="NAME",
+    help="Release strategy (a preset of apps.<app>.strategies) [default: the app's default].",
+)
 @click.option("--dry-run", is_flag=True, help="Plan and commit locally; push and open nothing.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 def bump_cmd(
@@ -45,6 +51,7 @@ def bump_cmd(
     source_repo: str | None,
     source_sha: str | None,
     source_pr: int | None,
+    strategy: str | None,
     *,
     auto_merge: bool,
     allow_downgrade: bool,
@@ -77,6 +84,7 @@ def bump_cmd(
         allow_downgrade=allow_downgrade,
         dry_run=dry_run,
         token=secret,
+        strategy=strategy,
     )
     result = bump(request, connect(common.api_url(api_url), secret, repo))
     data = output.bump_json(result)

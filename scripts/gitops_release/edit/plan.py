@@ -136,7 +136,9 @@ def _plan_strategy(
         reach = entry.reach or tuple(Reached(f) for f in entry.files)
         found = bool(plan_rollouts(reach, file_plan, target, strategy, shared=entry.shared))
         missing = "no Argo Rollout among its files (" + ", ".join(r.file for r in reach) + ")"
-    if not found and asked:
+    # Asking for no steps where there is no Rollout asks for nothing (a promotion repeats the
+    # bump's strategy, the default included, on every target).
+    if not found and asked and not (strategy.rolling and strategy.analysis is None):
         raise ManifestError(
             f"target {target.label} has {missing}, so strategy '{strategy.name}' cannot be "
             "applied; nothing was written",

@@ -19,8 +19,13 @@ from gitops_release import trailers
 from gitops_release.config import App, Config
 from gitops_release.deployments import SourceRef
 from gitops_release.edit import PlannedFile, resolve_app, write_atomically
-from gitops_release.edit.checkout import plan_on_checkout, targets_of, unified_diff
-from gitops_release.edit.model import Edit
+from gitops_release.edit.checkout import (
+    plan_on_checkout,
+    strategy_paths,
+    targets_of,
+    unified_diff,
+)
+from gitops_release.edit.model import Edit, StrategyEdit
 from gitops_release.git import BOT, Identity
 from gitops_release.github import PullRequest
 from gitops_release.image import ImageRef
@@ -64,6 +69,7 @@ class BumpRequest:
     rollback: bool = False
     note: str = ""
     release_notes: bool = True  # the app changes in the body (steps.release_notes)
+    strategy: str | None = None  # a preset of apps.<app>.strategies; None: the app's default
 
 
 @dataclass(frozen=True)
@@ -84,6 +90,8 @@ class BumpResult:
     warnings: tuple[str, ...] = ()
     diff: str = ""
     locked_by: str | None = None  # the pull request the environment is lent to (branch deploy)
+    strategy: str | None = None  # the release strategy applied (None: the app has none)
+    strategy_edits: tuple[StrategyEdit, ...] = ()
 
 
 def branch_name(env: str, app: str) -> str:
@@ -106,8 +114,11 @@ def propose_image(
 ) -> BumpResult:
     """Open or update the pull request that sets `request.image` on `request.env`."""
     app = resolve_app(config, request.image, request.app)
-    # Only the config, this app's targets and its branch-deploy lock are checked out (fetched).
-    targets = targets_of(config, app, request.env)
+    app.strategy(request.strategy, source=config.source)  # an unknown name fails before cloning
+    # Only the config, this app's targets and its branch-deploy lock are checked out (fetched);
+    # with release strategies every target of the app (which files another environment shares).
+    own = targets_of(config, app, request.env)  # a clear error when the env has none
+    targets = app.targets if app.strategies else own
     paths = [".gitops-release.yaml", lock_path(request.env, app.name), *(t.path for t in targets)]
     branch = branch_name(request.env, app.name)
     return with_retries(
@@ -133,13 +144,21 @@ def _attempt(
     remote = heads.get(branch)
     git.fetch_branches(base, *([branch] if remote else []))
     git.sparse_checkout(base_sha, paths)
+    if app.strategies is not None:
+        _widen_for_rollouts(session, app, base_sha, paths)
     changes = plan_on_checkout(
-        git.cwd, config, app, env=request.env, ref=ref, allow_downgrade=request.allow_downgrade
-    )
+        git.cwd, config, app, env=request.env, ref=ref, allow_downgrade=request.allow_downgrade,
+        strategy=request.strategy,
+    )  # fmt: skip
+    preset = app.strategy(request.strategy, source=config.source)
+    strategy = preset.name if preset else None
+    strategy_edits = tuple(e for c in changes for e in c.strategy_edits)
     edits = tuple(e for c in changes for e in c.edits)
     previous = next((e.old_image for e in edits if e.old_image), None)
     lent = _lent_to(session, request.env, app.name)
-    result = _Outcome(request, app.name, base, branch, previous, edits, changes, lent).result
+    result = _Outcome(
+        request, app.name, base, branch, previous, edits, changes, lent, strategy
+    ).result
     existing = forge.find_open_pull(branch, base)
     if not any(c.changed for c in changes):
         reason = f"{request.env} already runs {ref}"
@@ -147,8 +166,9 @@ def _attempt(
     write_atomically(git.cwd, changes)
     extra = [(trailers.ROLLBACK, f"{previous or '(none)'} -> {ref}")] if request.rollback else []
     message = commit_message(
-        app.name, request.env, str(ref), previous, edits, request.source, extra=extra
-    )
+        app.name, request.env, str(ref), previous, edits, request.source, extra=extra,
+        strategy=strategy, strategy_edits=strategy_edits,
+    )  # fmt: skip
     commit = git.commit_all(message, request.identity)
 
     def describe(head: str) -> tuple[str, str] | None:
@@ -170,7 +190,9 @@ def _attempt(
     spec = PullSpec(
         branch=branch,
         base=base,
-        title=pr_title(app.name, request.env, str(ref), rollback=request.rollback),
+        title=pr_title(
+            app.name, request.env, str(ref), rollback=request.rollback, strategy=strategy
+        ),
         body=pr_body(
             app.name,
             request.env,
@@ -180,6 +202,8 @@ def _attempt(
             request.source,
             base,
             notes=_notes(session, base, app.name, previous, request),
+            strategy=strategy,
+            strategy_edits=strategy_edits,
         )
         + (lent_note(request.env, lent) if lent else ""),
         labels=(*request.labels, *([LENT_LABEL] if lent else [])),
@@ -213,6 +237,19 @@ def _notes(
         source=SourceRef(source.repo, source.sha, source.pr),
     )  # fmt: skip
     return f"{request.note.rstrip()}\n\n{notes}" if request.note else notes
+
+
+def _widen_for_rollouts(
+    session: ManifestCheckout, app: App, base_sha: str, paths: list[str]
+) -> None:
+    """Add what the app's kustomizations reach outside their directories (bases, patches) to
+    the sparse checkout, until nothing is missing (a few rounds: bases of bases)."""
+    for _ in range(8):
+        missing = sorted(strategy_paths(session.cwd, app) - set(paths))
+        if not missing:
+            return
+        paths.extend(missing)
+        session.git.sparse_checkout(base_sha, paths)
 
 
 def _lent_to(session: ManifestCheckout, env: str, app: str) -> str | None:
@@ -256,6 +293,7 @@ class _Outcome:
     edits: tuple[Edit, ...]
     changes: tuple[PlannedFile, ...]
     lent: str | None = None
+    strategy: str | None = None
 
     def result(
         self,
@@ -284,4 +322,6 @@ class _Outcome:
             warnings=warnings,
             diff=unified_diff(self.changes),
             locked_by=self.lent,
+            strategy=self.strategy,
+            strategy_edits=tuple(e for c in self.changes for e in c.strategy_edits),
         )

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from gitops_release import trailers
-from gitops_release.edit.model import Edit
+from gitops_release.edit.model import Edit, StrategyEdit
 
 MARKER = "<!-- gitops-release:bump -->"
 
@@ -49,10 +49,13 @@ def commit_message(
     source: Source,
     *,
     extra: Sequence[tuple[str, str | None]] = (),
+    strategy: str | None = None,
+    strategy_edits: Sequence[StrategyEdit] = (),
 ) -> str:
     """The commit's message; `extra` trailers follow the usual ones (a rollback's)."""
-    lines = [pr_title(app, env, image, rollback=_is_rollback(extra)), ""]
+    lines = [pr_title(app, env, image, rollback=_is_rollback(extra), strategy=strategy), ""]
     lines += [f"- {e.file}:{e.line} {e.old or '(none)'} → {e.new or '(removed)'}" for e in edits]
+    lines += [f"~ {e.file}:{e.line} {e.resource}: {e.old} → {e.new}" for e in strategy_edits]
     lines.append("")
     lines.append(
         trailers.format_trailers(
@@ -62,6 +65,7 @@ def commit_message(
                 (trailers.IMAGE, image),
                 (trailers.PREVIOUS, previous),
                 (trailers.SOURCE, source.trailer()),
+                (trailers.STRATEGY, strategy),
                 *extra,
             ]
         )
@@ -69,12 +73,28 @@ def commit_message(
     return "\n".join(lines) + "\n"
 
 
-def pr_title(app: str, env: str, image: str, *, rollback: bool = False) -> str:
-    return f"{'rollback' if rollback else 'deploy'}({app}): {env} → {image}"
+def pr_title(
+    app: str, env: str, image: str, *, rollback: bool = False, strategy: str | None = None
+) -> str:
+    verb = "rollback" if rollback else "deploy"
+    return f"{verb}({app}): {env} → {image}" + (f" ({strategy})" if strategy else "")
 
 
 def _is_rollback(extra: Sequence[tuple[str, str | None]]) -> bool:
     return any(key == trailers.ROLLBACK and value for key, value in extra)
+
+
+def strategy_section(strategy: str | None, edits: Sequence[StrategyEdit]) -> str:
+    """What the release does to the Rollouts' canary steps, for the pull request body."""
+    if strategy is None:
+        return ""
+    head = f"\n\n**Release strategy: `{strategy}`**"
+    if not edits:
+        return head + " — the Rollouts already run it.\n"
+    rows = "\n".join(
+        f"- `{e.resource}`: {e.old} → **{e.new}** (`{e.file}:{e.line}`)" for e in edits
+    )
+    return f"{head}\n{rows}"
 
 
 def pr_body(
@@ -87,6 +107,8 @@ def pr_body(
     base: str,
     *,
     notes: str = "",
+    strategy: str | None = None,
+    strategy_edits: Sequence[StrategyEdit] = (),
 ) -> str:
     """The pull request's body; `notes` (release notes, a rollback's reason) go before the
     footer."""
@@ -100,6 +122,7 @@ def pr_body(
         f"{MARKER}\n"
         f"Deploys **`{image}`** to **{env}** (`{base}`){was}.\n\n"
         f"| file | line | old | new |\n| --- | --- | --- | --- |\n{rows}"
+        f"{strategy_section(strategy, strategy_edits)}"
         f"{source_line}\n\n"
         + (f"{notes.rstrip()}\n\n" if notes else "")
         + f"<sub>Opened by gitops-release for app `{app}`. A newer image for the same app and "
@@ -108,6 +131,9 @@ def pr_body(
 
 
 _EDIT_LINE = re.compile(r"^- (?P<file>.+):(?P<line>\d+) (?P<old>\S+) → (?P<new>\S+)$")
+_STRATEGY_LINE = re.compile(
+    r"^~ (?P<file>[^\s:]+):(?P<line>\d+) (?P<resource>\S+): (?P<old>.+?) → (?P<new>.+)$"
+)
 _SOURCE_TRAILER = re.compile(r"^(?P<repo>[^@]+)@(?P<sha>\S+)(?: \(#(?P<pr>\d+)\))?$")
 
 
@@ -121,6 +147,15 @@ def describe_commit(message: str, base: str, server_url: str) -> tuple[str, str]
     if not app or not env or not image:
         return None
     edits = []
+    strategy = found.get(trailers.STRATEGY, [None])[-1]
+    strategy_edits = [
+        StrategyEdit(
+            file=m["file"], line=int(m["line"]), resource=m["resource"], old=m["old"],
+            new=m["new"], strategy=strategy or "", target="",
+        )
+        for m in map(_STRATEGY_LINE.match, message.splitlines())
+        if m
+    ]  # fmt: skip
     for line in message.splitlines():
         match = _EDIT_LINE.match(line)
         if match:
@@ -145,5 +180,10 @@ def describe_commit(message: str, base: str, server_url: str) -> tuple[str, str]
             server_url=server_url,
         )
     previous = found.get(trailers.PREVIOUS, [None])[-1]
-    title = pr_title(app, env, image, rollback=bool(found.get(trailers.ROLLBACK)))
-    return title, pr_body(app, env, image, previous, edits, source, base)
+    rollback = bool(found.get(trailers.ROLLBACK))
+    title = pr_title(app, env, image, rollback=rollback, strategy=strategy)
+    body = pr_body(
+        app, env, image, previous, edits, source, base,
+        strategy=strategy, strategy_edits=strategy_edits,
+    )  # fmt: skip
+    return title, body

@@ -45,6 +45,7 @@ class ImageChange:
     app: str
     image: str
     previous: str | None
+    strategy: str | None = None  # the release strategy the bump applied (its trailer)
 
 
 def image_changes(messages: Sequence[str]) -> tuple[ImageChange, ...]:
@@ -63,7 +64,12 @@ def image_changes(messages: Sequence[str]) -> tuple[ImageChange, ...]:
                 found[app] = ImageChange(app, value.strip(), pairs.get(trailers.PREVIOUS))
         if trailers.APP in pairs and trailers.IMAGE in pairs:
             app = pairs[trailers.APP]
-            found[app] = ImageChange(app, pairs[trailers.IMAGE], pairs.get(trailers.PREVIOUS))
+            found[app] = ImageChange(
+                app,
+                pairs[trailers.IMAGE],
+                pairs.get(trailers.PREVIOUS),
+                pairs.get(trailers.STRATEGY),
+            )
     return tuple(found.values())
 
 

@@ -50,10 +50,10 @@ def as_on_target(
         try:
             changes = _plan(git, config, env, image, allow_downgrade=True)
         except GitopsReleaseError:
-            found.append(ImageChange(image.app, image.image, None))
+            found.append(ImageChange(image.app, image.image, None, image.strategy))
             continue
         olds = [e.old_image for c in changes for e in c.edits if e.old_image]
-        found.append(ImageChange(image.app, image.image, olds[0] if olds else None))
+        found.append(ImageChange(image.app, image.image, olds[0] if olds else None, image.strategy))
     return tuple(found)
 
 
@@ -94,11 +94,15 @@ def _set_images(git: Git, config: Config, env: str, bumped: Sequence[ImageChange
 def _plan(
     git: Git, config: Config, env: str, image: ImageChange, *, allow_downgrade: bool
 ) -> tuple[PlannedFile, ...]:
-    """The edit that sets `image` on `env`'s targets in the checkout."""
+    """The edit that sets `image` on `env`'s targets in the checkout, with the release strategy
+    the bump applied (so the target environment's Rollouts get the same steps)."""
     config.environment(env)
     ref = images.parse(image.image)
     app = resolve_app(config, ref, image.app)
-    return plan_on_checkout(git.cwd, config, app, env=env, ref=ref, allow_downgrade=allow_downgrade)
+    return plan_on_checkout(
+        git.cwd, config, app, env=env, ref=ref, allow_downgrade=allow_downgrade,
+        strategy=image.strategy,
+    )  # fmt: skip
 
 
 def reapply(

@@ -22,7 +22,8 @@ def title_for(
     """`deploy(web): production → IMAGE` for an image bump (as bump titles its PRs), else the
     source pull request's title (or the commit subject) marked with the environment."""
     if len(images) == 1:
-        return f"deploy({images[0].app}): {to_env} → {images[0].image}"
+        strategy = f" ({images[0].strategy})" if images[0].strategy else ""
+        return f"deploy({images[0].app}): {to_env} → {images[0].image}{strategy}"
     if images:
         apps = ", ".join(i.app for i in images)
         return f"deploy({apps}): {to_env} → " + ", ".join(i.image for i in images)
@@ -49,6 +50,12 @@ def body_for(
         # `previous` is what the target environment runs now (not the source's previous image).
         lines += ["", f"| app | {to_env} runs now | after the merge |", "| --- | --- | --- |"]
         lines += [f"| {i.app} | `{i.previous or '—'}` | `{i.image}` |" for i in images]
+        lines += [
+            f"\n**Release strategy: `{i.strategy}`** ({i.app}): the same named strategy is "
+            f"applied to {to_env}'s Rollouts."
+            for i in images
+            if i.strategy
+        ]
     if semantic:
         lines.append(
             f"\n> [!NOTE]\n> The cherry-pick conflicted with {to_env}. Because this change is an "

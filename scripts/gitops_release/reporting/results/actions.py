@@ -23,6 +23,7 @@ def bump_outputs(result: BumpResult) -> dict[str, str]:
         "pr-number": str(pull.number) if pull else "",
         "pr-url": pull.url if pull else "",
         "previous-image": result.previous_image or "",
+        "strategy": result.strategy or "",
     }
 
 

@@ -54,6 +54,8 @@ def bump_json(result: BumpResult) -> dict[str, Any]:
         "edits": [e.to_json() for e in result.edits],
         "warnings": list(result.warnings),
         "locked_by": result.locked_by,
+        "strategy": result.strategy,
+        "strategy_edits": [e.to_json() for e in result.strategy_edits],
     }
 
 

@@ -52,6 +52,7 @@ def bump_text(result: BumpResult) -> str:
         lines.append(
             f"  {edit.file}:{edit.line}  {edit.old or '(added)'} → {edit.new or '(removed)'}"
         )
+    lines += strategy_lines(result.strategy_edits)
     if result.dry_run and result.diff:
         lines.append(result.diff.rstrip("\n"))
     lines += [f"  warning: {w}" for w in result.warnings]
