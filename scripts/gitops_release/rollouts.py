@@ -19,9 +19,13 @@ __all__ = [
     "RolloutStrategy",
     "describe_step",
     "describe_steps",
+    "human_wait_note",
     "is_rollout",
     "rollout_strategies",
+    "rollouts_in",
     "strategy_changes",
+    "strategy_lines",
+    "strategy_markdown",
 ]
 
 ROLLING = "rolling"
@@ -112,6 +116,55 @@ def rollout_strategies(docs: Iterable[Any]) -> dict[str, RolloutStrategy]:
             name, tuple(steps) if isinstance(steps, list) else (), canary.get("analysis")
         )
     return found
+
+
+def rollouts_in(text: str | None, *, source: str = "rendered") -> dict[str, RolloutStrategy]:
+    """The Rollouts of rendered YAML text (none when it is absent or does not parse)."""
+    if not text or "Rollout" not in text:
+        return {}
+    from gitops_release.errors import GitopsReleaseError  # noqa: PLC0415
+    from gitops_release.yamlio import nodes as yamlnodes  # noqa: PLC0415
+
+    try:
+        docs = yamlnodes.compose_all(text, source=source)
+    except GitopsReleaseError:
+        return {}
+    return rollout_strategies(yamlnodes.to_python(d) for d in docs)
+
+
+def human_wait_note(root: str, rollout: RolloutStrategy) -> str:
+    """The gate note for a canary that waits for a human."""
+    name = rollout.resource.rsplit("/", 1)[-1]
+    return (
+        f"{root}: {rollout.resource}: the canary pauses with `pause: {{}}` and has no analysis, "
+        f"so it waits for a human: promote it with `kubectl argo rollouts promote {name}` "
+        "(or give the pause a duration, or add analysis)"
+    )
+
+
+def strategy_lines(
+    base: Mapping[str, RolloutStrategy], head: Mapping[str, RolloutStrategy], *, root: str
+) -> list[str]:
+    """One line per Rollout of a root's head: `rolling → canary: 25% · pause`, or the strategy
+    it keeps (`(unchanged)`), or `(new)`."""
+    lines = []
+    for name in sorted(head):
+        new, old = head[name], base.get(name)
+        if old is None:
+            what = f"{new.text} (new)"
+        elif (old.text, old.steps, old.analysis) != (new.text, new.steps, new.analysis):
+            what = f"{old.text} → **{new.text}**"
+        else:
+            what = f"{new.text} (unchanged)"
+        lines.append(f"- `{name}` ({root}): {what}")
+    return lines
+
+
+def strategy_markdown(lines: Sequence[str]) -> str:
+    """The preview comment's "Release strategy" section (empty without Rollouts)."""
+    if not lines:
+        return ""
+    return "**Release strategy** (Argo Rollouts, rendered base → head):\n" + "\n".join(lines)
 
 
 def _mapping(value: Any) -> Mapping[str, Any]:

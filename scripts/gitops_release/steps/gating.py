@@ -22,6 +22,7 @@ from gitops_release.git import Git
 from gitops_release.render.checkout import write_rendered
 from gitops_release.render.model import RenderRoot
 from gitops_release.render.run import Rendered
+from gitops_release.rollouts import human_wait_note, rollouts_in
 from gitops_release.yamlio import nodes as yamlnodes
 from gitops_release.yamlio import podspec
 
@@ -117,16 +118,32 @@ def gate_renders(
         report = _attribute(report, owners, good, roots)
         report = _relocate(report, {p.name: good[k].name for k, p in files.items()})
     report = apply_policy(report, config)
-    if not failed:
+    notes = canary_notes(good, roots)
+    if not failed and not notes:
         return report
     return make_report(
         kubernetes_version=report.kubernetes_version,
         polaris_score=report.polaris_score,
         findings=report.findings,
         errors=[*failed, *report.errors],
-        warnings=report.warnings,
+        warnings=[*report.warnings, *notes],
         engines=report.engines,
     )
+
+
+def canary_notes(
+    rendered: Mapping[str, Rendered], roots: Mapping[str, RenderRoot]
+) -> list[Problem]:
+    """An informational note (it fails nothing) for each rendered Rollout whose canary pauses
+    with `pause: {}` and has no analysis: the release waits for a human to promote it."""
+    notes = []
+    for key in sorted(rendered):
+        result = rendered[key]
+        for rollout in rollouts_in(result.text, source=result.name).values():
+            if rollout.waits_for_a_human:
+                where = roots[key].path if key in roots else None
+                notes.append(Problem(human_wait_note(result.name, rollout), where))
+    return notes
 
 
 def _attribute(

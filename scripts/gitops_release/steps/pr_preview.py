@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -24,10 +25,14 @@ from gitops_release.git import Git, credentials_for
 from gitops_release.github import Comment, Forge, PullRequest
 from gitops_release.github.sticky import upsert_sticky
 from gitops_release.render.revisions import merge_result
+from gitops_release.render.run import Rendered
 from gitops_release.reporting import gates as reporters
 from gitops_release.reporting.diff.markdown import MARKER, build_comment, build_job_summary
+from gitops_release.rollouts import rollouts_in, strategy_lines, strategy_markdown
 from gitops_release.steps.gating import CheckOptions, gate_renders, with_polaris_from_git
 from gitops_release.steps.rendered_diff import (
+    BASE,
+    HEAD,
     DiffRequest,
     compare,
     head_renders,
@@ -92,8 +97,10 @@ def preview(request: PreviewRequest, forge: Forge) -> PreviewResult:
         git.fetch(f"+refs/heads/{pull.base}:refs/remotes/origin/{pull.base}", depth=None)
         git.fetch(pull.head_sha, depth=None)
         with credentials_for(git.cwd, request.token):
-            diff, gates, clean = _render(git, pull, request)
+            diff, gates, clean, strategies = _render(git, pull, request)
     gates_md = reporters.render_markdown(gates, budget=GATES_BUDGET) if gates else None
+    if strategies:
+        gates_md = strategies + "\n\n" + (gates_md or "")
     if not clean:
         note = (
             "> [!WARNING]\n> This pull request does not merge cleanly into "
@@ -123,7 +130,7 @@ def preview(request: PreviewRequest, forge: Forge) -> PreviewResult:
 
 def _render(
     git: Git, pull: PullRequest, request: PreviewRequest
-) -> tuple[DiffResult, GateReport | None, bool]:
+) -> tuple[DiffResult, GateReport | None, bool, str]:
     base = git.rev_parse(f"refs/remotes/origin/{pull.base}")
     clean = True
     try:
@@ -141,7 +148,22 @@ def _render(
         config = _config(git, head)
         options = with_polaris_from_git(request.check, config, git, head, git.cwd.parent)
         gates = gate_renders(head_renders(rendered), roots, options, config)
-    return diff, gates, clean
+    return diff, gates, clean, release_strategies(rendered)
+
+
+def release_strategies(rendered: Mapping[tuple[str, str], Rendered]) -> str:
+    """The "Release strategy" section: each Rollout of every changed root, base → head."""
+    lines = []
+    for (label, key), result in sorted(rendered.items()):
+        base = rendered.get((BASE, key))
+        if label != HEAD or base is None or not result.ok or not base.ok:
+            continue  # a root without a base render is unchanged (or failed: the diff says so)
+        lines += strategy_lines(
+            rollouts_in(base.text, source=f"{result.name} (base)"),
+            rollouts_in(result.text, source=result.name),
+            root=result.name,
+        )
+    return strategy_markdown(lines)
 
 
 def _config(git: Git, commit: str) -> Config | None:

@@ -215,3 +215,24 @@ def test_unknown_strategy_fails_before_anything_is_pushed(
     assert "rolling, canary" in result.output
     assert rollout_repo.branches() == before
     assert list(fake_github_client.get_repo(rollout_repo.name).get_pulls(state="all")) == []
+
+
+def test_production_preview_shows_the_strategy_and_the_human_wait_note(
+    run_cli: RunCli, rollout_repo: ManifestRepo, fake_github_client: Github
+) -> None:
+    repo = fake_github_client.get_repo(rollout_repo.name)
+    data = bump(run_cli, rollout_repo, "--image", f"{WEB}:1.1.0", "--strategy", "canary")
+    merged = repo.get_pull(data["pull_request"]["number"]).merge(merge_method="squash")
+    result = run_cli("promote", *rollout_repo.cli_args(), "--json", "--sha", merged.sha)
+    assert result.exit_code == 0, result.output
+    number = json.loads(result.stdout)["pull_request"]["number"]
+    (comment,) = list(repo.get_issue(number).get_comments())
+    assert "**Release strategy** (Argo Rollouts, rendered base → head):" in comment.body
+    assert (
+        "- `Rollout/web` (apps/web/overlays/production): rolling → "
+        "**canary: 25% · pause · 75% · pause 30s**"
+    ) in comment.body
+    assert "**Notes**:" in comment.body
+    assert "the canary pauses with `pause: {}` and has no analysis, so it waits for a human" in (
+        comment.body
+    )

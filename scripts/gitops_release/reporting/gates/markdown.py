@@ -32,6 +32,11 @@ def render_markdown(report: GateReport, *, budget: int = MARKDOWN_BUDGET) -> str
         head.append("**Errors** (these manifests could not be checked):")
         head.extend(f"- {_cell(p.describe())}" for p in report.errors)
         head.append("")
+    if report.warnings:
+        # Notes fail nothing: e.g. a canary that waits for a human to promote it.
+        head.append("**Notes**:")
+        head.extend(f"- :information_source: {_cell(p.message)}" for p in report.warnings)
+        head.append("")
     if not report.findings:
         head.append("No findings.")
         return _fit("\n".join(head) + "\n", budget)
