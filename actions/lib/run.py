@@ -121,6 +121,7 @@ ACTIONS: dict[str, tuple[str, tuple[Input, ...]]] = {
             Input("source-pr", "--source-pr", "int"),
             Input("allow-downgrade", "--allow-downgrade", "bool"),
             Input("dry-run", "--dry-run", "bool"),
+            Input("strategy", "--strategy"),
         ),
     ),
     "promote": (
@@ -287,12 +288,42 @@ def _extra(action: str) -> list[str]:
     """Arguments that do not map one input to one option."""
     if action == "promote" and boolean("preview") is False:
         return ["--no-preview"]
+    if action == "update-manifest" and not value("strategy") and boolean("strategy-from-event"):
+        return _strategy_from_event()
     if action == "check":
         if not items("paths") and not value("repo"):
             raise InputError("give input 'paths' (files or directories) or 'repo' (a checkout)")
         if items("paths") and (value("repo") or value("ref") or value("base") or boolean("all")):
             raise InputError("input 'paths' cannot be combined with 'repo', 'ref', 'base' or 'all'")
     return []
+
+
+def _strategy_from_event() -> list[str]:
+    """`--strategy NAME` from the merged pull request's `release:<name>` label or the pushed
+    commit's `Release-Strategy:` trailer; nothing when the release asks for none."""
+    from gitops_release.errors import GitopsReleaseError  # noqa: PLC0415
+    from gitops_release.github import connect  # noqa: PLC0415
+    from gitops_release.release_strategy import read_event, requested  # noqa: PLC0415
+
+    token = value("app-token")
+    actions_io.mask(token or None)
+
+    def merged_pulls(sha: str) -> list[tuple[int, tuple[str, ...]]]:
+        api = os.environ.get("GITHUB_API_URL") or "https://api.github.com"
+        forge = connect(api, token, os.environ.get("GITHUB_REPOSITORY", ""))
+        return [(p.number, p.labels) for p in forge.pulls_for_commit(sha) if p.merged]
+
+    try:
+        event = read_event(os.environ.get("GITHUB_EVENT_PATH", ""))
+        found = requested("", os.environ.get("GITHUB_EVENT_NAME", ""), event, merged_pulls)
+    except GitopsReleaseError as error:
+        hint = f" ({error.hint})" if error.hint else ""
+        raise InputError(f"release strategy: {error.message}{hint}") from None
+    if found is None:
+        sys.stdout.write("release strategy: none asked for (the app's default applies)\n")
+        return []
+    sys.stdout.write(f"release strategy: {found.name} (from the {found.origin})\n")
+    return ["--strategy", found.name]
 
 
 def argv(action: str) -> list[str]:
