@@ -145,7 +145,7 @@ def _attempt(
     git.fetch_branches(base, *([branch] if remote else []))
     git.sparse_checkout(base_sha, paths)
     if app.strategies is not None:
-        _widen_for_rollouts(session, app, base_sha, paths)
+        widen_for_rollouts(session, app, base_sha, paths)
     changes = plan_on_checkout(
         git.cwd, config, app, env=request.env, ref=ref, allow_downgrade=request.allow_downgrade,
         strategy=request.strategy,
@@ -239,7 +239,7 @@ def _notes(
     return f"{request.note.rstrip()}\n\n{notes}" if request.note else notes
 
 
-def _widen_for_rollouts(
+def widen_for_rollouts(
     session: ManifestCheckout, app: App, base_sha: str, paths: list[str]
 ) -> None:
     """Add what the app's kustomizations reach outside their directories (bases, patches) to

@@ -236,3 +236,60 @@ def test_production_preview_shows_the_strategy_and_the_human_wait_note(
     assert "the canary pauses with `pause: {}` and has no analysis, so it waits for a human" in (
         comment.body
     )
+
+
+DIRECTORY_CONFIG = """\
+environments:
+  staging: {path: envs/staging}
+  production: {path: envs/production, promote_from: staging}
+apps:
+  web:
+    image: ghcr.io/acme/web
+    targets:
+      - manifest: envs/staging/web
+        environments: [staging]
+      - manifest: envs/production/web
+        environments: [production]
+    strategies:
+      default: rolling
+      rolling: {steps: []}
+      canary: {steps: [{setWeight: 25}, {pause: {}}]}
+"""
+
+
+def test_directory_promotion_carries_the_strategy_staging_runs(
+    run_cli: RunCli,
+    fake_github: FakeGitHub,
+    fake_github_token: str,
+    fake_github_client: Github,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    rollout = BASE.replace("image: ghcr.io/acme/web\n", "image: ghcr.io/acme/web:1.0.0\n")
+    files = {
+        ".gitops-release.yaml": DIRECTORY_CONFIG,
+        "envs/staging/web/rollout.yaml": rollout,
+        "envs/production/web/rollout.yaml": rollout,
+    }
+    source = make_source_repo(tmp_path / "dirs", files, develop=False)
+    handle = fake_github.create_repo("acme/envs", source=source)
+    monkeypatch.setenv("GITHUB_TOKEN", fake_github_token)
+    repo = ManifestRepo(fake_github, fake_github_token, "acme/envs", Path(handle.path))
+    client = fake_github_client.get_repo("acme/envs")
+    result = run_cli(
+        "bump", *repo.cli_args(), "--json", "--env", "staging", "--image", f"{WEB}:1.1.0",
+        "--strategy", "canary",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    client.get_pull(json.loads(result.stdout)["pull_request"]["number"]).merge()
+    result = run_cli("promote", *repo.cli_args(), "--json", "--from-env", "staging", "--app", "web")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["strategy"] == "canary"
+    head = repo.ref("refs/heads/gitops-release/production/web")
+    assert head is not None
+    text = repo.show(head, "envs/production/web/rollout.yaml")
+    assert "      maxSurge: 1\n      steps:\n        - setWeight: 25\n        - pause: {}\n" in text
+    assert "image: ghcr.io/acme/web:1.1.0" in text
+    pull = client.get_pull(data["pull_request"]["number"])
+    assert pull.title == f"deploy(web): production → {WEB}:1.1.0 (canary)"

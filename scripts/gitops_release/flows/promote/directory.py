@@ -10,13 +10,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from gitops_release.edit.checkout import read_targets, targets_of
+from gitops_release.config import App, Config
+from gitops_release.edit.checkout import plan_on_checkout, read_targets, targets_of
 from gitops_release.edit.current import current_image
+from gitops_release.errors import GitopsReleaseError
 from gitops_release.flows.promote.text import PROMOTION_LABEL
 from gitops_release.git import BOT, Identity
 from gitops_release.github import Forge
-from gitops_release.steps.image_pr import BumpRequest, BumpResult, propose_image
-from gitops_release.steps.session import open_checkout
+from gitops_release.image import ImageRef
+from gitops_release.steps.image_pr import (
+    BumpRequest,
+    BumpResult,
+    propose_image,
+    widen_for_rollouts,
+)
+from gitops_release.steps.session import ManifestCheckout, open_checkout
 
 
 @dataclass(frozen=True)
@@ -53,11 +61,15 @@ def promote_app(request: PromoteAppRequest, forge: Forge) -> PromoteAppResult:
         )
         app = config.app(request.app)
         targets = targets_of(config, app, source.name)
-        session.git.sparse_checkout(
-            f"refs/remotes/origin/{branch}", [".gitops-release.yaml", *(t.path for t in targets)]
-        )
+        rev = f"refs/remotes/origin/{branch}"
+        paths = [
+            ".gitops-release.yaml",
+            *(t.path for t in (app.targets if app.strategies else targets)),
+        ]
+        session.git.sparse_checkout(rev, paths)
         texts, resolved = read_targets(session.cwd, config, targets)
         image = current_image(app, resolved, texts)
+        strategy = _current_strategy(session, config, app, source.name, image, rev, paths)
         labels = (*request.labels, PROMOTION_LABEL, *config.promote_labels)
         bump = BumpRequest(
             manifest_repo=request.manifest_repo,
@@ -70,5 +82,33 @@ def promote_app(request: PromoteAppRequest, forge: Forge) -> PromoteAppResult:
             dry_run=request.dry_run,
             identity=request.identity,
             token=request.token,
+            strategy=strategy,
         )
         return PromoteAppResult(propose_image(session, config, branch, bump), target.name)
+
+
+def _current_strategy(
+    session: ManifestCheckout,
+    config: Config,
+    app: App,
+    env: str,
+    image: ImageRef,
+    rev: str,
+    paths: list[str],
+) -> str | None:
+    """The preset the source environment's Rollouts run now: the one whose planning changes no
+    Rollout there (None: the app has no strategies, or none matches and the default applies)."""
+    if app.strategies is None:
+        return None
+    widen_for_rollouts(session, app, rev, paths)
+    for preset in app.strategies.presets:
+        try:
+            changes = plan_on_checkout(
+                session.cwd, config, app, env=env, ref=image, allow_downgrade=True,
+                strategy=preset.name,
+            )  # fmt: skip
+        except GitopsReleaseError:
+            continue
+        if not any(c.strategy_edits for c in changes):
+            return preset.name
+    return None
