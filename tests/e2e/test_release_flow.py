@@ -171,3 +171,19 @@ def test_a_removed_api_and_a_foreign_registry_fail_the_gates(world: World) -> No
     head = world.api("GET", f"/repos/acme/manifests/pulls/{number}")["head"]["sha"]
     latest = next(s for s in world.statuses(head) if s["context"] == "gitops-release/preview")
     assert latest["state"] == "failure"
+
+
+def test_a_release_trailer_opens_a_canary_staging_pr(
+    fake_github: FakeGitHub, act: Act, registry: Registry, tmp_path: Path
+) -> None:
+    world = World.create(fake_github, act, registry, tmp_path, strategies=True)
+    run = world.release_app(message="web: risky change\n\nRelease-Strategy: canary\n").check()
+    assert run.outputs("update")["strategy"] == "canary"
+    (pull,) = world.pulls()
+    assert pull["title"].endswith("(canary)")
+    assert "**Release strategy: `canary`**" in pull["body"]
+    patch = world.show(pull["head"]["sha"], "apps/web/overlays/staging/rollout-patch.yaml")
+    assert "      steps:\n      - setWeight: 25\n      - pause: {}\n" in patch
+    assert world.show(pull["head"]["sha"], "apps/web/base/rollout.yaml") == world.show(
+        STAGING_BRANCH, "apps/web/base/rollout.yaml"
+    )

@@ -167,16 +167,56 @@ customChecks:
 """
 
 
+STRATEGIES_CONFIG = """\
+    strategies:
+      default: rolling
+      rolling: {steps: []}
+      canary: {steps: [{setWeight: 25}, {pause: {}}, {setWeight: 75}, {pause: {duration: 30s}}]}
+"""
+# A Rollout that takes over the Deployment (workloadRef), and each overlay's patch of it.
+ROLLOUT = """\
+apiVersion: argoproj.io/v1alpha1
+kind: Rollout
+metadata:
+  name: web
+spec:
+  workloadRef: {apiVersion: apps/v1, kind: Deployment, name: web}
+  strategy:
+    canary:
+      maxSurge: 1
+"""
+ROLLOUT_PATCH = """\
+apiVersion: argoproj.io/v1alpha1
+kind: Rollout
+metadata:
+  name: web
+spec:
+  strategy:
+    canary:
+      maxUnavailable: 0
+      # steps are switched on per release by gitops-release
+"""
+
+
 def manifest_files(
-    registry: Registry, *, branch_deploys: bool = False, previews: bool = False
+    registry: Registry,
+    *,
+    branch_deploys: bool = False,
+    previews: bool = False,
+    strategies: bool = False,
 ) -> dict[str, str]:
     image = f"{registry.host}/acme/web"
     overlay = (
         "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n"
         "namespace: web-{env}\nresources:\n  - ../../base\nimages:\n"
         f'  - name: {image}\n    newTag: "0.1.0"\n'
-    )
-    return {
+    ) + ("patches:\n  - path: rollout-patch.yaml\n" if strategies else "")
+    rollouts = {
+        "apps/web/base/rollout.yaml": ROLLOUT,
+        "apps/web/overlays/staging/rollout-patch.yaml": ROLLOUT_PATCH,
+        "apps/web/overlays/production/rollout-patch.yaml": ROLLOUT_PATCH,
+    }
+    return (rollouts if strategies else {}) | {
         ".gitops-release.yaml": (
             "environments:\n"
             f"  staging:    {{branch: {STAGING_BRANCH}}}\n"
@@ -186,7 +226,8 @@ def manifest_files(
             "    targets:\n"
             "      - kustomize: apps/web/overlays/staging\n        environments: [staging]\n"
             "      - kustomize: apps/web/overlays/production\n        environments: [production]\n"
-            "gates:\n  kubernetes_version: v1.30\n  polaris_config: policy/polaris.yaml\n"
+            + (STRATEGIES_CONFIG if strategies else "")
+            + "gates:\n  kubernetes_version: v1.30\n  polaris_config: policy/polaris.yaml\n"
             "promote:\n  exclude: ['**/staging/**']\n"
             + (BRANCH_DEPLOY_CONFIG if branch_deploys else "")
             + (PREVIEW_CONFIG if previews else "")
@@ -195,7 +236,7 @@ def manifest_files(
         "policy/polaris.yaml": POLARIS.format(registry_re=registry.host.replace(".", r"\.")),
         "apps/web/base/kustomization.yaml": (
             "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n"
-            "resources:\n  - deployment.yaml\n"
+            "resources:\n  - deployment.yaml\n" + ("  - rollout.yaml\n" if strategies else "")
         ),
         "apps/web/base/deployment.yaml": DEPLOYMENT.format(image=f"{image}:0.1.0"),
         "apps/web/overlays/staging/kustomization.yaml": overlay.format(env="staging"),
@@ -235,6 +276,7 @@ class World:
         *,
         branch_deploys: bool = False,
         previews: bool = False,
+        strategies: bool = False,
     ) -> World:
         """The two repositories; with `branch_deploys`, also the app's branch-deploy workflow,
         `branch_deploy:` in the manifest config and a branch `feature-x` in the app repo; with
@@ -244,7 +286,10 @@ class World:
         github.add_token(MANIFEST_TOKEN, Token("release-bot", repos=(MANIFESTS,), admin=False))
         github.add_token(MANIFEST_JOB_TOKEN, Token("manifest-ci", repos=(MANIFESTS,)))
         seed = root / "manifest-seed"
-        write(seed, manifest_files(registry, branch_deploys=branch_deploys, previews=previews))
+        files = manifest_files(
+            registry, branch_deploys=branch_deploys, previews=previews, strategies=strategies
+        )
+        write(seed, files)
         git("init", "-q", "-b", PRODUCTION_BRANCH, cwd=seed)
         git("add", "-A", cwd=seed)
         git("commit", "-q", "-m", "initial manifests", cwd=seed)
@@ -280,8 +325,9 @@ class World:
     def app_sha(self) -> str:
         return git("rev-parse", "HEAD", cwd=self.app)
 
-    def release_app(self) -> ActResult:
-        """Step 1: a push to the app repo's master runs app-release."""
+    def release_app(self, message: str = "web: first release") -> ActResult:
+        """Step 1: a push to the app repo's master runs app-release (`message`: the pushed
+        commit's, as the event carries it)."""
         sha = git("rev-parse", "HEAD", cwd=self.app)
         payload = events.push_event(
             self.github.api_url,
@@ -290,7 +336,7 @@ class World:
             ref="refs/heads/master",
             before="0" * 40,
             after=sha,
-            message="web: first release",
+            message=message,
         )
         return self.act.run(
             self.app,
