@@ -128,8 +128,10 @@ def _set_in_block(
     )
     if current is None:
         at = line_end(file.text, last_leaf(parent).end_mark.index)
-        prefix = nl if at == len(file.text) and not file.text.endswith(("\n", "\r")) else ""
-        return Splice(at, at, prefix + nl.join(lines) + nl)
+        if at == len(file.text) and not file.text.endswith(("\n", "\r")):
+            # A file without a final line break keeps lacking one (and a removal restores it).
+            return Splice(at, at, nl + nl.join(lines))
+        return Splice(at, at, nl.join(lines) + nl)
     key_node = yamlnodes.get_key(parent, key)
     assert key_node is not None
     start = file.text.rfind("\n", 0, key_node.start_mark.index) + 1
@@ -141,6 +143,9 @@ def _set_in_block(
     end = line_end(file.text, max(last_leaf(current).end_mark.index, key_node.end_mark.index))
     ending = file.text[start:end]
     tail = nl if ending.endswith("\n") else ""
+    if not lines and not tail and start > 0:
+        # The block was the file's last line, without a line break: the one before it goes.
+        start -= len(nl) if file.text[:start].endswith(nl) else 1
     return Splice(start, end, nl.join(lines) + (tail if lines else ""))
 
 

@@ -253,3 +253,28 @@ def test_switching_between_presets_replaces_only_the_blocks() -> None:
     assert analysed == release(COMMENTED, "ghcr.io/acme/web:1.2.0", ANALYSED)
     back = release(analysed, "ghcr.io/acme/web:1.3.0", CANARY)
     assert back == canary.replace("1.1.0", "1.3.0")
+
+
+def test_a_file_without_a_final_line_break_keeps_lacking_one() -> None:
+    text = (
+        "apiVersion: argoproj.io/v1alpha1\nkind: Rollout\nmetadata: {name: web}\nspec:\n"
+        "  template:\n    spec:\n      containers: [{name: web, image: 'ghcr.io/acme/web:1.0.0'}]\n"
+        "  strategy:\n    canary:\n      maxSurge: 1"
+    )
+    canary = release(text, "ghcr.io/acme/web:1.1.0", CANARY)
+    assert canary.endswith(
+        "      maxSurge: 1\n      steps:\n      - setWeight: 25\n"
+        "      - pause: {}\n      - setWeight: 75\n      - pause: {duration: 30s}"
+    )
+    assert release(canary, "ghcr.io/acme/web:1.2.0", ROLLING) == text.replace("1.0.0", "1.2.0")
+
+
+def test_an_empty_steps_key_is_filled_or_removed_alone() -> None:
+    text = COMMENTED.replace(
+        '      maxSurge: "25%"   # keep capacity\n', "      steps:\n      maxSurge: 1\n"
+    )
+    rolled = release(text, "ghcr.io/acme/web:1.1.0", ROLLING)
+    assert rolled == text.replace("1.0.0", "1.1.0").replace("      steps:\n", "")
+    canary = release(text, "ghcr.io/acme/web:1.1.0", CANARY)
+    assert "      steps:\n        - setWeight: 25\n" in canary
+    assert "      maxSurge: 1\n" in canary
