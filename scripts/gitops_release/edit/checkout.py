@@ -50,13 +50,15 @@ def plan_on_checkout(
     ref: ImageRef,
     allow_downgrade: bool,
     strategy: str | None = None,
+    keep_strategy: bool = False,
 ) -> tuple[PlannedFile, ...]:
     """Read the app's target files for `env` from a checkout and plan setting `ref` (no writes).
 
     `strategy` names the release strategy asked for; without it an app with `strategies:` gets
-    its default one (see `release_strategy`).
+    its default one. `keep_strategy` leaves the Rollouts' steps as they are (a branch deploy
+    lends the environment an image, not a release strategy).
     """
-    preset = app.strategy(strategy, source=config.source)
+    preset = None if keep_strategy else app.strategy(strategy, source=config.source)
     targets = targets_of(config, app, env)
     texts, resolved = read_targets(repo, config, targets)
     if preset is not None:

@@ -260,8 +260,9 @@ def _deploy_once(
     if held is not None and held.holder == target.holder and str(running) == str(request.image):
         return result("unchanged", restore, held.expires_at, held.holder, None, "already deployed")
     changes = plan_on_checkout(
-        session.cwd, place.config, place.app, env=env, ref=request.image, allow_downgrade=True
-    )
+        session.cwd, place.config, place.app, env=env, ref=request.image, allow_downgrade=True,
+        keep_strategy=True,
+    )  # fmt: skip
     write_atomically(session.cwd, changes)
     lock = Lock(
         env, app, target.holder, str(request.image), restore, request.actor or "unknown",
@@ -297,8 +298,9 @@ def _undeploy_once(
     back = _give_back(held, running)
     if back is not None and back != str(running):
         changes = plan_on_checkout(
-            session.cwd, place.config, place.app, env=env, ref=parse(back), allow_downgrade=True
-        )
+            session.cwd, place.config, place.app, env=env, ref=parse(back), allow_downgrade=True,
+            keep_strategy=True,
+        )  # fmt: skip
         write_atomically(session.cwd, changes)
     (session.cwd / held.path).unlink()
     message = _message(

@@ -215,3 +215,26 @@ def test_unknown_strategy_lists_the_known_ones(run_cli: RunCli, repo: Path) -> N
     assert "unknown strategy 'canry' for app 'web'" in result.output
     assert "rolling, canary" in result.output
     assert snapshot(repo) == before
+
+
+def test_keep_strategy_leaves_the_steps_as_they_are(run_cli: RunCli, repo: Path) -> None:
+    # A branch deploy lends staging an image, not a release strategy: a canary in progress keeps
+    # its steps while a pull request's image runs, and after it is given back.
+    from gitops_release.config import load_config
+    from gitops_release.edit.checkout import plan_on_checkout
+    from gitops_release.image import parse
+
+    result = run_cli(
+        "set-image", "--repo", repo, "--env", "staging", "--image", "ghcr.io/acme/web:1.1.0",
+        "--strategy", "canary",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    config = load_config(repo)
+    changes = plan_on_checkout(
+        repo, config, config.app("web"), env="staging", ref=parse("ghcr.io/acme/web:pr-7"),
+        allow_downgrade=True, keep_strategy=True,
+    )  # fmt: skip
+    assert [c.file for c in changes if c.changed] == [
+        "apps/web/overlays/staging/kustomization.yaml"
+    ]
+    assert not any(c.strategy_edits for c in changes)
