@@ -44,7 +44,7 @@ from gitops_release.render.tools import go_runtime_env, kustomize_command
 VERSION_TARGET = 0.12  # seconds
 RATIO_TARGET = 3.0  # diff / kubectl kustomize
 # What the `gitops-release` console script runs.
-CONSOLE_SCRIPT = "import sys; from gitops_release.cli import main; sys.exit(main())"
+CONSOLE_SCRIPT = "import sys; from gitops_release.entry import main; sys.exit(main())"
 
 BASE = {
     "kustomize/kustomization.yaml": (

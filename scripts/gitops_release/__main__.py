@@ -1,3 +1,3 @@
-from gitops_release.cli import main
+from gitops_release.entry import main
 
 main()

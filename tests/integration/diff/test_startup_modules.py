@@ -11,12 +11,15 @@ import subprocess
 import sys
 from pathlib import Path
 
+from click.testing import CliRunner
+
+from gitops_release.cli import cli
 from tests.integration.diff.repos import apps_repo, commit
 
 ENTRY = (
     "import atexit, json, os, sys\n"
     "atexit.register(lambda: open(os.environ['MODULES_OUT'], 'w').write(json.dumps(sorted(sys.modules))))\n"
-    "from gitops_release.cli import main\n"
+    "from gitops_release.entry import main\n"
     "main()\n"
 )
 
@@ -41,6 +44,12 @@ def test_version_loads_no_command_and_no_subprocess(tmp_path: Path) -> None:
     assert not {m for m in modules if m.startswith("gitops_release.commands.")}
     for heavy in ("subprocess", "ruamel.yaml", "jsonschema", "github", "requests", "logging"):
         assert heavy not in modules
+    assert "click" not in modules  # the console script answers --version itself
+
+
+def test_version_says_what_the_command_line_says(tmp_path: Path) -> None:
+    _, done = loaded(tmp_path, "--version")
+    assert done.stdout == CliRunner().invoke(cli, ["--version"]).output
 
 
 def test_diff_without_config_loads_neither_config_nor_other_reports(tmp_path: Path) -> None:
