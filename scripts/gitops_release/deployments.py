@@ -90,13 +90,14 @@ def deployment_in(
     for a merge, the commits it brought in; newest first) records, if any.
 
     A block for this environment wins; one for another environment is a promotion copied from
-    it (a cherry-pick of that environment's change).
+    it (a cherry-pick of that environment's change). A preview environment's block
+    (`Gitops-Release-Preview`) is never a deployment: the preview runs beside the environment.
     """
     blocks = [
         b
         for message in messages
         for b in trailer_blocks(message)
-        if b.get(trailers.APP) == app and b.get(trailers.IMAGE)
+        if b.get(trailers.APP) == app and b.get(trailers.IMAGE) and trailers.PREVIEW not in b
     ]
     ours = [b for b in blocks if b.get(trailers.ENV, env) == env]
     block = ours[0] if ours else (blocks[0] if blocks else None)
