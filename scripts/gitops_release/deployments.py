@@ -5,7 +5,7 @@ reads the messages through git)."""
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Literal
@@ -84,20 +84,26 @@ def pull_number(subject: str) -> int | None:
 
 
 def deployment_in(
-    messages: Sequence[str], *, env: str, app: str
+    messages: Sequence[str], *, env: str, app: str, neighbours: Collection[str] = ()
 ) -> tuple[Kind, dict[str, str]] | None:
     """The deployment of `app` to `env` that a unit of history (one first-parent commit and,
     for a merge, the commits it brought in; newest first) records, if any.
 
     A block for this environment wins; one for another environment is a promotion copied from
-    it (a cherry-pick of that environment's change). A preview environment's block
-    (`Gitops-Release-Preview`) is never a deployment: the preview runs beside the environment.
+    it (a cherry-pick of that environment's change), unless it is one of the `neighbours`:
+    environments that are directories of the same branch, whose changes are their own. A
+    preview environment's block (`Gitops-Release-Preview`) is never a deployment: the preview
+    runs beside the environment.
     """
+    skip = set(neighbours) - {env}
     blocks = [
         b
         for message in messages
         for b in trailer_blocks(message)
-        if b.get(trailers.APP) == app and b.get(trailers.IMAGE) and trailers.PREVIEW not in b
+        if b.get(trailers.APP) == app
+        and b.get(trailers.IMAGE)
+        and trailers.PREVIEW not in b
+        and b.get(trailers.ENV) not in skip
     ]
     ours = [b for b in blocks if b.get(trailers.ENV, env) == env]
     block = ours[0] if ours else (blocks[0] if blocks else None)

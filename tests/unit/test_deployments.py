@@ -218,3 +218,12 @@ def test_candidates_skip_branch_deploys() -> None:
 
 def test_candidates_without_a_running_image_keep_the_newest() -> None:
     assert [d.image for d in rollback_candidates([made(f"{WEB}:2")], None)] == [f"{WEB}:2"]
+
+
+def test_a_neighbour_s_block_is_its_own_change_not_a_promotion() -> None:
+    # directories of one branch: staging's bump is on production's branch too
+    staging = bump("staging", "2.0.0")
+    assert deployment_in([staging], env="production", app="web", neighbours={"staging"}) is None
+    assert kind_of([staging]) == "release"  # and still staging's own
+    hit = deployment_in([staging], env="staging", app="web", neighbours={"staging", "prod"})
+    assert hit is not None

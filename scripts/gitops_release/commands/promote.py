@@ -88,7 +88,7 @@ def promote_cmd(
         promoted = promote_app(
             PromoteAppRequest(
                 manifest_repo=repo, git_url=url, app=app, from_env=from_env, to_env=to_env,
-                base=base, dry_run=dry_run, token=secret,
+                base=base, dry_run=dry_run, token=secret, server_url=common.server_url(),
             ),
             forge,
         )  # fmt: skip

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from gitops_release.deployments import Deployment
 from gitops_release.github import Forge
-from gitops_release.steps.history import read_history
+from gitops_release.steps.history import read_history, sharing
 from gitops_release.steps.session import environment_branch, open_checkout
 
 DEFAULT_LIMIT = 20
@@ -41,5 +41,8 @@ def history(request: HistoryRequest, forge: Forge) -> HistoryResult:
     ) as session:  # fmt: skip
         config, branch = environment_branch(session, request.env)
         app = config.app(request.app)
-        found = read_history(session, branch, env=request.env, app=app.name, limit=request.limit)
+        found = read_history(
+            session, branch, env=request.env, app=app.name, limit=request.limit,
+            neighbours=sharing(config, branch, session.default_branch),
+        )  # fmt: skip
         return HistoryResult(request.env, app.name, branch, found)

@@ -26,7 +26,7 @@ from gitops_release.edit.current import current_image
 from gitops_release.errors import ConfigError, GitopsReleaseError, UsageError
 from gitops_release.git import BOT, Identity
 from gitops_release.github import Forge, PullRequest
-from gitops_release.steps.history import read_history
+from gitops_release.steps.history import read_history, sharing
 from gitops_release.steps.image_pr import BumpRequest, config_and_base, propose_image
 from gitops_release.steps.image_pr_text import Source, commit_message
 from gitops_release.steps.pr_preview import PreviewOutcome, PreviewRequest, preview
@@ -91,7 +91,10 @@ def rollback(request: RollbackRequest, forge: Forge) -> RollbackResult:
                 "rollbacks with `rollback: {direct: true}` in .gitops-release.yaml",
             )
         running = _running(session, config, app, request.env, base)
-        found = read_history(session, base, env=request.env, app=app.name, limit=HISTORY_LIMIT)
+        found = read_history(
+            session, base, env=request.env, app=app.name, limit=HISTORY_LIMIT,
+            neighbours=sharing(config, base, session.default_branch),
+        )  # fmt: skip
         target = choose(found, running, env=request.env, app=app.name, to=request.to,
                         steps=request.steps)  # fmt: skip
         source = target.source

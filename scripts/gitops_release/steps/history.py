@@ -4,6 +4,9 @@ file contents, and only as deep as the question needs."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
+from gitops_release.config import Config
 from gitops_release.deployments import (
     Deployment,
     deployment,
@@ -18,9 +21,16 @@ MAX_SIDE_COMMITS = 20  # commits of a merged branch read for trailers (a bump's 
 
 
 def read_history(
-    session: ManifestCheckout, branch: str, *, env: str, app: str, limit: int
+    session: ManifestCheckout,
+    branch: str,
+    *,
+    env: str,
+    app: str,
+    limit: int,
+    neighbours: Collection[str] = (),
 ) -> tuple[Deployment, ...]:
-    """The newest `limit` deployments of `app` to `env` on `branch`, newest first."""
+    """The newest `limit` deployments of `app` to `env` on `branch`, newest first.
+    `neighbours`: the environments that share the branch (`sharing`), whose changes are theirs."""
     depth: int | None = FIRST_DEPTH
     while True:
         shallow = session.history_git.fetch_branch_history(branch, depth=depth)
@@ -33,7 +43,7 @@ def read_history(
             if len(entry.parents) > 1:
                 side = session.history_git.messages(f"{entry.parents[0]}..{entry.parents[1]}")
                 messages += side[:MAX_SIDE_COMMITS]
-            hit = deployment_in(messages, env=env, app=app)
+            hit = deployment_in(messages, env=env, app=app, neighbours=neighbours)
             if hit is None:
                 continue
             kind, block = hit
@@ -52,6 +62,11 @@ def read_history(
         if len(found) > limit or complete:
             return with_previous(found)[:limit]
         depth = depth * 10 if depth is not None and depth < FIRST_DEPTH * 100 else None
+
+
+def sharing(config: Config, branch: str, default: str | None) -> frozenset[str]:
+    """The environments whose manifests live on `branch` (directories of one branch)."""
+    return frozenset(e.name for e in config.environments if (e.branch or default) == branch)
 
 
 def source_of(found: tuple[Deployment, ...], image: str | None) -> Deployment | None:

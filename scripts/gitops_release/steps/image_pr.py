@@ -30,6 +30,7 @@ from gitops_release.git import BOT, Identity
 from gitops_release.github import PullRequest
 from gitops_release.image import ImageRef
 from gitops_release.locks import lock_path, read_lock
+from gitops_release.steps.history import sharing
 from gitops_release.steps.image_pr_text import (
     Source,
     commit_message,
@@ -70,6 +71,7 @@ class BumpRequest:
     note: str = ""
     release_notes: bool = True  # the app changes in the body (steps.release_notes)
     strategy: str | None = None  # a preset of apps.<app>.strategies; None: the app's default
+    promoted_from: str | None = None  # a promotion: trailer `Gitops-Release-Promoted-From`
 
 
 @dataclass(frozen=True)
@@ -165,6 +167,8 @@ def _attempt(
         return result("unchanged", existing, None, pushed=False, reason=reason)
     write_atomically(git.cwd, changes)
     extra = [(trailers.ROLLBACK, f"{previous or '(none)'} -> {ref}")] if request.rollback else []
+    if request.promoted_from:
+        extra.append((trailers.PROMOTED_FROM, request.promoted_from))
     message = commit_message(
         app.name, request.env, str(ref), previous, edits, request.source, extra=extra,
         strategy=strategy, strategy_edits=strategy_edits,
@@ -201,7 +205,7 @@ def _attempt(
             edits,
             request.source,
             base,
-            notes=_notes(session, base, app.name, previous, request),
+            notes=_notes(session, config, base, app.name, previous, request),
             strategy=strategy,
             strategy_edits=strategy_edits,
         )
@@ -226,7 +230,12 @@ def _attempt(
 
 
 def _notes(
-    session: ManifestCheckout, base: str, app: str, previous: str | None, request: BumpRequest
+    session: ManifestCheckout,
+    config: Config,
+    base: str,
+    app: str,
+    previous: str | None,
+    request: BumpRequest,
 ) -> str:
     """What the pull request says about the app changes it carries (and a rollback's note)."""
     if not request.release_notes:
@@ -235,6 +244,7 @@ def _notes(
     notes = release_notes(
         session, base, env=request.env, app=app, running=previous, image=str(request.image),
         source=SourceRef(source.repo, source.sha, source.pr),
+        neighbours=sharing(config, base, session.default_branch),
     )  # fmt: skip
     return f"{request.note.rstrip()}\n\n{notes}" if request.note else notes
 

@@ -6,7 +6,7 @@ cannot be read, or an image has no recorded source, the notes say so in one line
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
 from gitops_release.deployments import SourceRef
@@ -39,15 +39,17 @@ def release_notes(
     running: str | None,
     image: str,
     source: SourceRef | None,
+    neighbours: Collection[str] = (),
 ) -> str:
-    """The notes for deploying `image` (built from `source`) where `env` runs `running`."""
+    """The notes for deploying `image` (built from `source`) where `env` runs `running`
+    (`neighbours`: the environments sharing `branch`, as `steps.history.read_history`)."""
     if source is None or not source.known:
         return _line(f"unknown source: `{image}` records no app commit (deployed by hand?)")
     if running is None:
         return _line(f"{env} runs no image of {app} yet: nothing to compare with")
     if running == image:
         return _line(f"{env} already runs `{image}`")
-    found = read_history(session, branch, env=env, app=app, limit=LOOKBACK)
+    found = read_history(session, branch, env=env, app=app, limit=LOOKBACK, neighbours=neighbours)
     before = source_of(found, running)
     if before is None or before.source is None:
         return _line(f"unknown source: `{running}` ({env} now) records no app commit")

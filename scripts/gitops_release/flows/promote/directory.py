@@ -2,8 +2,10 @@
 another's, as the image pull request of the target environment (same branch, same PR rules).
 
 session — check write access, clone the manifest repo empty, read the config on the branch;
-plan    — the image the source environment's targets deploy (one sparse checkout);
-apply, publish — the image pull request step (`steps.image_pr`), labelled as a promotion.
+plan    — the image the source environment's targets deploy (one sparse checkout), and the app
+          commit it was built from (the source environment's history, `steps.history`);
+apply, publish — the image pull request step (`steps.image_pr`), labelled and recorded as a
+          promotion (`Gitops-Release-Promoted-From`) that carries the image's source.
 """
 
 from __future__ import annotations
@@ -18,13 +20,17 @@ from gitops_release.flows.promote.text import PROMOTION_LABEL
 from gitops_release.git import BOT, Identity
 from gitops_release.github import Forge
 from gitops_release.image import ImageRef
+from gitops_release.steps.history import read_history, sharing, source_of
 from gitops_release.steps.image_pr import (
     BumpRequest,
     BumpResult,
     propose_image,
     widen_for_rollouts,
 )
+from gitops_release.steps.image_pr_text import Source
 from gitops_release.steps.session import ManifestCheckout, open_checkout
+
+LOOKBACK = 50  # deployments of the source environment searched for the image's source
 
 
 @dataclass(frozen=True)
@@ -39,6 +45,7 @@ class PromoteAppRequest:
     dry_run: bool = False
     identity: Identity = BOT
     token: str = field(default="", repr=False)
+    server_url: str = "https://github.com"
 
 
 @dataclass(frozen=True)
@@ -83,6 +90,8 @@ def promote_app(request: PromoteAppRequest, forge: Forge) -> PromoteAppResult:
             identity=request.identity,
             token=request.token,
             strategy=strategy,
+            source=_source(session, config, branch, source.name, app.name, str(image), request),
+            promoted_from=source.name,
         )
         return PromoteAppResult(propose_image(session, config, branch, bump), target.name)
 
@@ -112,3 +121,27 @@ def _current_strategy(
         if not any(c.strategy_edits for c in changes):
             return preset.name
     return None
+
+
+def _source(
+    session: ManifestCheckout,
+    config: Config,
+    branch: str,
+    env: str,
+    app: str,
+    image: str,
+    request: PromoteAppRequest,
+) -> Source:
+    """Where `image` was built from, as the source environment's deployment of it recorded
+    (`Gitops-Release-Source`); unknown when it records none (an image set by hand)."""
+    found = source_of(
+        read_history(
+            session, branch, env=env, app=app, limit=LOOKBACK,
+            neighbours=sharing(config, branch, branch),  # the directories of `branch`
+        ),
+        image,
+    )  # fmt: skip
+    ref = found.source if found is not None else None
+    if ref is None:
+        return Source(server_url=request.server_url)
+    return Source(repo=ref.repo, sha=ref.sha, pr=ref.pr, server_url=request.server_url)
