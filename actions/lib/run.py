@@ -138,6 +138,20 @@ ACTIONS: dict[str, tuple[str, tuple[Input, ...]]] = {
             Input("dry-run", "--dry-run", "bool"),
         ),
     ),
+    "rollback": (
+        "rollback",
+        (
+            *GITHUB,
+            Input("environment", "--env", required=True),
+            Input("app", "--app", required=True),
+            Input("to", "--to"),
+            Input("steps", "--steps", "int"),
+            Input("direct", "--direct", "bool"),
+            Input("reason", "--reason"),
+            Input("labels", "--label", "list"),
+            Input("dry-run", "--dry-run", "bool"),
+        ),
+    ),
     "preview": (
         "preview",
         (
@@ -286,10 +300,12 @@ CHOSEN_BY_COMMAND = {
 
 def _extra(action: str) -> list[str]:
     """Arguments that do not map one input to one option."""
-    if action == "promote" and boolean("preview") is False:
+    if action in {"promote", "rollback"} and boolean("preview") is False:
         return ["--no-preview"]
     if action == "update-manifest" and not value("strategy") and boolean("strategy-from-event"):
         return _strategy_from_event()
+    if action == "rollback" and value("to") and value("steps"):
+        raise InputError("give input 'to' (an image) or 'steps' (how many back), not both")
     if action == "check":
         if not items("paths") and not value("repo"):
             raise InputError("give input 'paths' (files or directories) or 'repo' (a checkout)")

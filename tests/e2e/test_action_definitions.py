@@ -148,7 +148,7 @@ def test_dependabot_updates_every_pinned_action_and_the_python_dependencies() ->
         assert update["schedule"]["interval"] == "weekly"
 
 
-@pytest.mark.parametrize("action", ["update-manifest", "promote", "preview", "check"])
+@pytest.mark.parametrize("action", ["update-manifest", "promote", "preview", "check", "rollback"])
 def test_run_py_maps_every_cli_input(action: str) -> None:
     module = run_module()
     mapped = {spec.name for spec in module.ACTIONS[action][1]}
@@ -283,6 +283,50 @@ def test_update_manifest_argv(inputs: pytest.MonkeyPatch) -> None:
     ]
 
 
+def test_rollback_argv(inputs: pytest.MonkeyPatch) -> None:
+    set_inputs(
+        inputs, manifest_repo="acme/manifests", environment="production", app="web",
+        steps="2", direct="true", reason="500s on /login", labels="incident", preview="false",
+    )  # fmt: skip
+    assert run_module().argv("rollback") == [
+        "rollback", "--manifest-repo", "acme/manifests", "--env", "production", "--app", "web",
+        "--steps", "2", "--direct", "--reason", "500s on /login", "--label", "incident",
+        "--no-preview", "--token-env", "GITOPS_RELEASE_TOKEN",
+    ]  # fmt: skip
+    set_inputs(inputs, steps="", direct="false", to="2.2.0", preview="true")
+    args = run_module().argv("rollback")
+    assert args[args.index("--to") + 1] == "2.2.0"
+    assert "--steps" not in args
+    assert "--direct" not in args
+    assert "--no-preview" not in args
+
+
+def test_rollback_workflows_pass_every_input_on() -> None:
+    """The starter's dispatch inputs are the reusable workflow's, and it hands each to the
+    action; the job holds the manifest token and checks out nothing."""
+    reusable = load(REPO_ROOT / ".github" / "workflows" / "manifest-rollback.yml")
+    starter = load(REPO_ROOT / "workflows" / "manifest-rollback.yml")
+    called = set(triggers_of(reusable)["workflow_call"]["inputs"])
+    dispatched = set(triggers_of(starter)["workflow_dispatch"]["inputs"])
+    assert called == dispatched == {"environment", "app", "to", "steps", "direct", "reason"}
+    assert set(starter["jobs"]["rollback"]["with"]) == called
+    (step,) = reusable["jobs"]["rollback"]["steps"]
+    assert step["uses"].startswith("gitops-release/gitops-release/actions/rollback@")
+    assert set(step["with"]) == called | {"token"}
+    action = load(REPO_ROOT / "actions" / "rollback" / "action.yml")
+    assert called <= set(action["inputs"])
+    assert set(reusable["jobs"]["rollback"]["permissions"]) == {
+        "contents", "pull-requests", "statuses",
+    }  # fmt: skip
+    assert reusable["jobs"]["rollback"]["concurrency"]["cancel-in-progress"] is False
+
+
+def triggers_of(data: dict[str, Any]) -> dict[str, Any]:
+    on = data.get("on", data.get(True))
+    assert isinstance(on, dict)
+    return on
+
+
 def test_preview_negatable_flags(inputs: pytest.MonkeyPatch) -> None:
     set_inputs(inputs, manifest_repo="acme/manifests", gates="false", status="true", pr="7")
     args = run_module().argv("preview")
@@ -329,6 +373,33 @@ def test_check_paths_are_positional(inputs: pytest.MonkeyPatch) -> None:
             "input 'manifest-repo' must be a single line",
         ),
         ("promote", {"manifest_repo": "a/b", "on_conflict": "merge"}, "must be one of fail, draft"),
+        (
+            "rollback",
+            {"manifest_repo": "a/b", "environment": "production", "app": "web", "steps": "x"},
+            "input 'steps' must be a whole number, got 'x'",
+        ),
+        (
+            "rollback",
+            {
+                "manifest_repo": "a/b",
+                "environment": "production",
+                "app": "web",
+                "to": "1.0",
+                "steps": "2",
+            },
+            "give input 'to' (an image) or 'steps' (how many back), not both",
+        ),
+        (
+            "rollback",
+            {
+                "manifest_repo": "a/b",
+                "environment": "production",
+                "app": "web",
+                "reason": "a\n--direct",
+            },
+            "input 'reason' must be a single line",
+        ),
+        ("rollback", {"manifest_repo": "a/b", "environment": "production"}, "input 'app'"),
         ("check", {}, "give input 'paths'"),
         ("check", {"paths": "a.yaml", "repo": "."}, "cannot be combined"),
         ("nope", {}, "unknown action 'nope'"),

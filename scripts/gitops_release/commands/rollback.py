@@ -59,7 +59,12 @@ def rollback_cmd(
     """Put back an image ENV ran before: a pull request, or a direct commit in emergencies."""
     from gitops_release.flows.rollback import RollbackRequest, rollback  # noqa: PLC0415
     from gitops_release.github import connect  # noqa: PLC0415
-    from gitops_release.reporting.history import rollback_json, rollback_text  # noqa: PLC0415
+    from gitops_release.reporting.history import (  # noqa: PLC0415
+        rollback_json,
+        rollback_outputs,
+        rollback_summary,
+        rollback_text,
+    )
 
     if to is not None and steps is not None:
         raise UsageError(
@@ -84,14 +89,6 @@ def rollback_cmd(
     )
     result = rollback(request, connect(common.api_url(api_url), secret, repo))
     data = rollback_json(result)
-    actions_io.set_outputs(
-        {
-            "action": result.action,
-            "from": result.from_image or "",
-            "to": result.to_image,
-            "pr-number": str(result.pull_request.number) if result.pull_request else "",
-            "pr-url": result.pull_request.url if result.pull_request else "",
-            "commit": result.commit or "",
-        }
-    )
+    actions_io.set_outputs(rollback_outputs(data))
+    actions_io.append_summary(rollback_summary(result))
     click.echo(dumps(data) if as_json else rollback_text(result))

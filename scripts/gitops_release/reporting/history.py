@@ -3,6 +3,7 @@ as text for people."""
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING, Any
 
 from gitops_release.locks import iso
@@ -75,6 +76,37 @@ def rollback_json(result: RollbackResult) -> dict[str, Any]:
             "url": result.preview.url,
         },
     }
+
+
+def rollback_outputs(data: dict[str, Any]) -> dict[str, str]:
+    """The step outputs of the rollback action: the JSON's keys (`pull_request` as pr-number
+    and pr-url), and the whole document as `result`."""
+    pull = data.get("pull_request") or {}
+    return {
+        "action": str(data["action"]),
+        "from": data["from"] or "",
+        "to": data["to"],
+        "pr-number": str(pull.get("number", "")),
+        "pr-url": str(pull.get("url", "")),
+        "commit": data["commit"] or "",
+        "result": json.dumps(data, sort_keys=True),
+    }
+
+
+def rollback_summary(result: RollbackResult) -> str:
+    """One line for the job summary: what was rolled back where, and the PR or commit."""
+    where = f"**gitops-release rollback** of {result.app} on {result.env}"
+    images = f"`{result.from_image or '?'}` → `{result.to_image}`"
+    pull = result.pull_request
+    if pull is not None:
+        done = f"{result.action} [#{pull.number}]({pull.url})"
+    elif result.action == "committed" and result.commit:
+        done = f"committed `{result.commit[:12]}` to `{result.base}`"
+    else:
+        done = result.action
+    reason = f" — {result.reason}" if result.reason else ""
+    dry = " (dry run)" if result.dry_run else ""
+    return f"{where}: {images}: {done}{dry}{reason}"
 
 
 def rollback_text(result: RollbackResult) -> str:

@@ -286,6 +286,7 @@ def make_runner(root: Path, index: Index, wheelhouse: Path, config: str = "uv.to
 SETUP = REPO_ROOT / "actions" / "setup" / "action.yml"
 ROOT_ACTION = REPO_ROOT / "action.yml"
 CHECK = REPO_ROOT / "actions" / "check" / "action.yml"
+ROLLBACK = REPO_ROOT / "actions" / "rollback" / "action.yml"
 
 
 # -- the tests -----------------------------------------------------------------------------------
@@ -359,6 +360,34 @@ def test_cli_steps_import_nothing_from_the_checkout(
     done = runner.step(CHECK, "run", inputs, context)
     assert done.returncode == 0, done.stdout + done.stderr
     assert runner.outputs()["result"] in {"passed", "failed"}
+    assert runner.imported() == []
+
+
+def test_rollback_step_refuses_bad_inputs_masking_the_token_and_importing_nothing(
+    tmp_path: Path, index: Index, wheelhouse: Path
+) -> None:
+    """The rollback action's CLI step: inputs only through env:, the token masked before
+    anything is printed, a bad input named before any network or git, nothing imported from
+    the checkout."""
+    runner = make_runner(tmp_path, index, wheelhouse)
+    secret = "ghs_" + "r" * 36
+    inputs = {
+        "token": secret, "manifest-repo": "acme/manifests", "environment": "production",
+        "app": "web", "to": "2.2.0", "steps": "2", "reason": "$(touch pwned)",
+    }  # fmt: skip
+    context = {
+        "steps.toolkit.outputs.python": sys.executable,
+        "github.token": "",
+        "github.repository": "acme/manifests",
+        "github.api_url": "http://127.0.0.1:9",
+    }
+    done = runner.step(ROLLBACK, "run", inputs, context)
+    assert done.returncode == 2, done.stdout + done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0] == f"::add-mask::{secret}"
+    assert secret not in "\n".join(lines[1:]) + done.stderr
+    assert "input 'to' (an image) or 'steps' (how many back), not both" in done.stdout
+    assert not (runner.checkout / "pwned").exists()
     assert runner.imported() == []
 
 

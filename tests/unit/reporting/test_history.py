@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 
 from gitops_release.deployments import Deployment, SourceRef
@@ -12,6 +13,8 @@ from gitops_release.reporting.history import (
     history_json,
     history_text,
     rollback_json,
+    rollback_outputs,
+    rollback_summary,
     rollback_text,
 )
 from gitops_release.steps.pr_preview import PreviewOutcome
@@ -124,3 +127,50 @@ def test_rollback_unchanged_says_why() -> None:
     )  # fmt: skip
     assert rollback_json(result)["reason"] == f"staging already runs {WEB}:2.2.0"
     assert rollback_text(result).endswith(f"\n  staging already runs {WEB}:2.2.0")
+
+
+def test_rollback_outputs_are_the_json_keys_and_the_whole_document() -> None:
+    result = RollbackResult(
+        "created", "staging", "web", f"{WEB}:2.3.0", f"{WEB}:2.2.0", "develop",
+        "gitops-release/staging/web", PULL, "e" * 40, False,
+    )  # fmt: skip
+    data = rollback_json(result)
+    outputs = rollback_outputs(data)
+    assert {k: v for k, v in outputs.items() if k != "result"} == {
+        "action": "created",
+        "from": f"{WEB}:2.3.0",
+        "to": f"{WEB}:2.2.0",
+        "pr-number": "12",
+        "pr-url": PULL.url,
+        "commit": "e" * 40,
+    }
+    assert json.loads(outputs["result"]) == data
+    committed = RollbackResult(
+        "committed", "staging", "web", None, f"{WEB}:2.1.0", "develop", None, None, "f" * 40,
+        False,
+    )  # fmt: skip
+    direct = rollback_json(committed)
+    assert rollback_outputs(direct)["pr-number"] == ""
+    assert rollback_outputs(direct)["from"] == ""
+
+
+def test_rollback_summary_is_one_line_with_the_pull_request_or_commit() -> None:
+    opened = RollbackResult(
+        "created", "production", "web", f"{WEB}:2.3.0", f"{WEB}:2.2.0", "main",
+        "gitops-release/production/web", PULL, "e" * 40, False,
+    )  # fmt: skip
+    assert rollback_summary(opened) == (
+        f"**gitops-release rollback** of web on production: `{WEB}:2.3.0` → `{WEB}:2.2.0`: "
+        f"created [#12]({PULL.url})"
+    )
+    committed = RollbackResult(
+        "committed", "production", "web", f"{WEB}:2.3.0", f"{WEB}:2.1.0", "main", None, None,
+        "f" * 40, False,
+    )  # fmt: skip
+    assert rollback_summary(committed).endswith(f": committed `{'f' * 12}` to `main`")
+    unchanged = RollbackResult(
+        "unchanged", "production", "web", f"{WEB}:2.2.0", f"{WEB}:2.2.0", "main", None, None,
+        None, False, "production already runs it",
+    )  # fmt: skip
+    assert rollback_summary(unchanged).endswith(": unchanged — production already runs it")
+    assert "\n" not in rollback_summary(unchanged)
