@@ -247,6 +247,9 @@ def manifest_files(
         ".github/workflows/promote.yml": (
             REPO_ROOT / "workflows" / "manifest-promote.yml"
         ).read_text(encoding="utf-8"),
+        ".github/workflows/rollback.yml": (
+            REPO_ROOT / "workflows" / "manifest-rollback.yml"
+        ).read_text(encoding="utf-8"),
     }
 
 
