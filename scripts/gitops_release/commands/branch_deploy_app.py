@@ -22,7 +22,7 @@ from gitops_release.errors import UsageError
 
 F = TypeVar("F", bound=Callable[..., Any])
 _REPO = re.compile(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")
-_ROLES = ("read", "triage", "write", "maintain", "admin")
+ROLES = ("read", "triage", "write", "maintain", "admin")
 
 
 def app_github_options(fn: F) -> F:
@@ -57,43 +57,61 @@ def app_repo(value: str | None, event: dict[str, Any] | None = None) -> str:
     return chosen
 
 
-def _run_url() -> str | None:
+def run_url() -> str | None:
     run_id, repo = os.environ.get("GITHUB_RUN_ID"), os.environ.get("GITHUB_REPOSITORY")
     if not run_id or not repo:
         return None
     return f"{common.server_url()}/{repo}/actions/runs/{run_id}"
 
 
+def event_options(*, asker: str, verb: str) -> Callable[[F], F]:
+    """--event, --event-name, --repo, --min-permission, --allow-forks: what a ChatOps `parse`
+    command reads (`asker`: who needs the permission; `verb`: what forks are allowed to get)."""
+
+    def decorate(fn: F) -> F:
+        options = [
+            click.option(
+                "--event",
+                "event_path",
+                type=click.Path(dir_okay=False, path_type=Path),
+                required=True,
+                help="The event JSON ($GITHUB_EVENT_PATH).",
+            ),
+            click.option(
+                "--event-name",
+                type=click.Choice(["issue_comment", "pull_request"]),
+                required=True,
+                help="The event's name ($GITHUB_EVENT_NAME).",
+            ),
+            click.option(
+                "--repo",
+                default=None,
+                metavar="OWNER/NAME",
+                help="The app repository [default: $GITHUB_REPOSITORY, else the event's "
+                "repository].",
+            ),
+            click.option(
+                "--min-permission",
+                type=click.Choice(ROLES),
+                default="write",
+                show_default=True,
+                help=f"The least role on the app repository {asker} needs.",
+            ),
+            click.option(
+                "--allow-forks",
+                is_flag=True,
+                help=f"Also {verb} pull requests whose head is in a fork.",
+            ),
+        ]
+        for option in reversed(options):
+            fn = option(fn)
+        return fn
+
+    return decorate
+
+
 @click.command("parse")
-@click.option(
-    "--event",
-    "event_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    required=True,
-    help="The event JSON ($GITHUB_EVENT_PATH).",
-)
-@click.option(
-    "--event-name",
-    type=click.Choice(["issue_comment", "pull_request"]),
-    required=True,
-    help="The event's name ($GITHUB_EVENT_NAME).",
-)
-@click.option(
-    "--repo",
-    default=None,
-    metavar="OWNER/NAME",
-    help="The app repository [default: $GITHUB_REPOSITORY, else the event's repository].",
-)
-@click.option(
-    "--min-permission",
-    type=click.Choice(_ROLES),
-    default="write",
-    show_default=True,
-    help="The least role on the app repository a commenter needs.",
-)
-@click.option(
-    "--allow-forks", is_flag=True, help="Also deploy pull requests whose head is in a fork."
-)
+@event_options(asker="a commenter", verb="deploy")
 @app_github_options
 @click.option("--json", "as_json", is_flag=True, help="Print the decision as JSON.")
 def parse_cmd(
@@ -190,7 +208,7 @@ def report_cmd(
             expires_at=expires_at,
             reason=reason,
             sha=sha,
-            run_url=_run_url(),
+            run_url=run_url(),
         ),
         connect(common.api_url(api_url), secret, full_name),
     )

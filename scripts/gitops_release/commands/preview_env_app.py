@@ -14,48 +14,24 @@ from typing import cast
 import click
 
 from gitops_release import actions_io
-from gitops_release.commands.branch_deploy_app import _ROLES, app_github_options, app_repo
-from gitops_release.commands.branch_deploy_app import _run_url as run_url
+from gitops_release.commands.branch_deploy_app import (
+    app_github_options,
+    app_repo,
+    event_options,
+    run_url,
+)
 from gitops_release.commands.common import api_url as resolve_api_url
 from gitops_release.commands.common import token
 from gitops_release.errors import UsageError
 
 
 @click.command("parse")
-@click.option(
-    "--event",
-    "event_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    required=True,
-    help="The event JSON ($GITHUB_EVENT_PATH).",
-)
-@click.option(
-    "--event-name",
-    type=click.Choice(["issue_comment", "pull_request"]),
-    required=True,
-    help="The event's name ($GITHUB_EVENT_NAME).",
-)
+@event_options(asker="the asker", verb="preview")
 @click.option(
     "--label",
     default="preview",
     show_default=True,
     help="pull_request events: only pull requests with this label get a preview.",
-)
-@click.option(
-    "--repo",
-    default=None,
-    metavar="OWNER/NAME",
-    help="The app repository [default: $GITHUB_REPOSITORY, else the event's repository].",
-)
-@click.option(
-    "--min-permission",
-    type=click.Choice(_ROLES),
-    default="write",
-    show_default=True,
-    help="The least role on the app repository the asker needs.",
-)
-@click.option(
-    "--allow-forks", is_flag=True, help="Also preview pull requests whose head is in a fork."
 )
 @app_github_options
 @click.option("--json", "as_json", is_flag=True, help="Print the decision as JSON.")
